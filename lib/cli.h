@@ -1,0 +1,128 @@
+/*
+ * cli: what every tool's main needs around its loop.
+ *
+ * The program name, diagnostics in the form "tool: file:line: message",
+ * the exit statuses of reel(7), range-checked option values, --version,
+ * the checked close of stdout, and a progress meter that only appears when
+ * stderr is a terminal.
+ *
+ * Ownership: nothing here allocates on behalf of the caller.  The program
+ * name is the only global state of libreel (set once by cli_init).
+ *
+ * cli is the one module of libreel that may end the process, and only in
+ * the functions whose comment says "exits": they are for a tool's main,
+ * during option parsing and at the very end, where choosing the exit status
+ * is main's business anyway.  Everything else in lib/ returns a status and
+ * fills a struct rerr, and main decides.
+ */
+#ifndef REEL_CLI_H
+#define REEL_CLI_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+#ifndef REEL_VERSION
+#define REEL_VERSION "0.1.0"
+#endif
+
+/*
+ * Exit statuses (sysexits(3)), as reel(7) documents them:
+ *	0	EX_OK		success
+ *	64	EX_USAGE	bad option or argument
+ *	65	EX_DATAERR	bad input data
+ *	66	EX_NOINPUT	cannot open an input
+ *	69	EX_UNAVAILABLE	a needed codec or stream is missing
+ *	70	EX_SOFTWARE	internal error
+ *	73	EX_CANTCREAT	cannot create an output
+ *	74	EX_IOERR	read or write error
+ */
+
+/*
+ * An error as lib/ reports it: the exit status it maps to, where it
+ * happened (file may be NULL, line 0 when not line-based) and the message,
+ * lower case without a full stop.
+ */
+struct rerr {
+	int	 code;		/* EX_* status, 0 when no error */
+	char	 file[256];	/* input name as the user gave it, or "" */
+	long	 line;		/* 1-based line, 0 if none */
+	char	 msg[512];
+};
+
+/*
+ * Fills e (when not NULL) and returns code, so a library function can say
+ * "return rerr_set(e, EX_DATAERR, name, line, "...", ...)".  file may be
+ * NULL.
+ */
+int	 rerr_set(struct rerr *e, int code, const char *file, long line,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Sets the program name, restores SIGPIPE to its default (so "| head" ends
+ * a tool silently), and sets LC_CTYPE from the environment.  LC_NUMERIC is
+ * never touched: numbers read and print the same in every locale.
+ */
+void	 cli_init(const char *progname);
+const char *cli_progname(void);
+
+/* "tool: message" on stderr. */
+void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tool: file:line: message" on stderr; line 0 prints "file: message". */
+void	 cli_warnat(const char *file, long line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Prints e as cli_warnat does.  Returns e->code. */
+int	 cli_report(const struct rerr *e);
+
+/* Prints "tool: message" and exits with status.  Exits. */
+void	 cli_die(int status, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Prints "tool (reel) VERSION" on stdout and exits 0.  Exits. */
+void	 cli_version(void) __attribute__((noreturn));
+
+/*
+ * Parses a number option in the manner of strtonum(3): the whole string
+ * must be a finite number within [lo, hi].  On error prints
+ * "tool: OPT: value is too large: S" (or too small, or invalid) and exits
+ * with EX_USAGE.  Exits on error.
+ */
+double	 cli_num(const char *s, double lo, double hi, const char *opt);
+long long cli_int(const char *s, long long lo, long long hi, const char *opt);
+
+/*
+ * Calls fn(path, arg) for each of the argc paths, or once with "-" when
+ * argc is 0.  A failing input does not stop the others.  Returns the first
+ * non-zero status fn returned, or 0.
+ */
+int	 cli_each_input(int argc, char *argv[],
+	    int (*fn)(const char *path, void *arg), void *arg);
+
+/*
+ * Flushes and closes stdout, checking for errors: a write error other than
+ * a closed pipe becomes "tool: stdout: reason" and EX_IOERR.  Returns the
+ * status main should return: rv, or EX_IOERR when stdout failed and rv
+ * was 0.
+ */
+int	 cli_finish(int rv);
+
+/*
+ * Progress meter on stderr, drawn only when stderr is a terminal, at most
+ * ten times a second.  done and total are in units of the caller's
+ * choosing (total 0 when unknown); what names them ("MB", "frames").
+ */
+struct cli_progress {
+	int		 on;
+	double		 last;
+	const char	*what;
+};
+void	 cli_progress_init(struct cli_progress *p, const char *what);
+void	 cli_progress(struct cli_progress *p, double done, double total);
+void	 cli_progress_end(struct cli_progress *p);
+
+/* The name of stdin in diagnostics. */
+#define CLI_STDIN_NAME	"<stdin>"
+/* Returns the display name of path: "<stdin>" for "-" or NULL. */
+const char *cli_name(const char *path);
+
+#endif /* REEL_CLI_H */

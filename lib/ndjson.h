@@ -1,0 +1,147 @@
+/*
+ * ndjson: records in and out, one JSON object per line.
+ *
+ * Reading: an ndj_reader streams a file (or stdin) line by line and knows
+ * the file name and line number of every record, so each diagnostic can
+ * say "tool: file:line: what".  Empty lines (and lines of only spaces and
+ * a trailing CR) are skipped.  Lines may be of any length.
+ *
+ * Writing: ndj_write prints a record compactly on one line, keys in
+ * insertion order, strings as UTF-8, and numbers in their shortest form
+ * that reads back to the same double, with '.' as the decimal point in
+ * every locale.  ndj_real rounds a value to a fixed number of decimals,
+ * which is how a field gets its precision: one helper for the whole suite.
+ *
+ * Bad input: struct ndj_policy carries --skip-bad and --max-bad-rate.
+ *
+ * Ownership: ndj_next returns a new reference the caller decrefs.
+ * ndj_write borrows its record.  Lines from ndj_getline are owned by the
+ * reader and valid until the next read.
+ */
+#ifndef REEL_NDJSON_H
+#define REEL_NDJSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+struct ndj_reader;
+
+/*
+ * Opens path for reading ("-" or NULL is stdin).  Returns NULL and fills e
+ * (EX_NOINPUT, with the reason) when it cannot be opened.
+ */
+struct ndj_reader *ndj_open(const char *path, struct rerr *e);
+/* Reads from an open stream; name is used in diagnostics.  Borrows fp. */
+struct ndj_reader *ndj_openf(FILE *fp, const char *name);
+void	 ndj_close(struct ndj_reader *r);
+
+/* The display name ("<stdin>" for stdin) and the current line number. */
+const char *ndj_name(const struct ndj_reader *r);
+long	 ndj_line(const struct ndj_reader *r);
+
+/*
+ * Reads the next non-empty line.  Returns 1 and sets *line and *len (the
+ * line without its '\n' or "\r\n", NUL-terminated, owned by the reader),
+ * 0 at end of input, or -1 with e filled (EX_IOERR) on a read error.
+ */
+int	 ndj_getline(struct ndj_reader *r, const char **line, size_t *len,
+	    struct rerr *e);
+
+/*
+ * Parses one line as a JSON object.  Returns a new reference, or NULL with
+ * e filled (EX_DATAERR, naming the reader's file, line and column).
+ */
+json_t	*ndj_parse(struct ndj_reader *r, const char *line, size_t len,
+	    struct rerr *e);
+
+/*
+ * Reads the next record.  Returns 1 with *rec set (a new reference), 0 at
+ * end of input, or -1 with e filled: EX_DATAERR for a line that is not a
+ * JSON object (the reader stays usable, so a caller with --skip-bad may go
+ * on), EX_IOERR for a read error.
+ */
+int	 ndj_next(struct ndj_reader *r, json_t **rec, struct rerr *e);
+
+/*
+ * Writes rec and a newline to fp.  Returns 0, or -1 when fp is in error
+ * (errno set); callers usually rely on cli_finish to report that.
+ */
+int	 ndj_write(FILE *fp, const json_t *rec);
+/* Appends rec, compact, without newline, to buf.  Returns 0 or -1. */
+struct ndj_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+int	 ndj_dump(struct ndj_buf *b, const json_t *rec);
+void	 ndj_buf_free(struct ndj_buf *b);
+
+/*
+ * Returns a new real holding v rounded to decimals places (at most 9), so
+ * it prints with no more digits than that.  NaN and infinities, which JSON
+ * cannot hold, become null.
+ */
+json_t	*ndj_real(double v, int decimals);
+/* Sets key of obj to ndj_real(v, decimals).  Returns 0 or -1. */
+int	 ndj_set_real(json_t *obj, const char *key, double v, int decimals);
+
+/*
+ * Typed field access with messages fit for rerr: each returns 0 on
+ * success, or fills e (EX_DATAERR at the reader's file:line) and returns
+ * -1 when the field is missing (unless optional, which leaves *out alone
+ * and returns 1) or of the wrong type.
+ */
+int	 ndj_get_num(struct ndj_reader *r, const json_t *rec, const char *key,
+	    int optional, double *out, struct rerr *e);
+int	 ndj_get_int(struct ndj_reader *r, const json_t *rec, const char *key,
+	    int optional, long long *out, struct rerr *e);
+int	 ndj_get_str(struct ndj_reader *r, const json_t *rec, const char *key,
+	    int optional, const char **out, struct rerr *e);
+
+/*
+ * The bad-input policy.  By default the first bad record stops the run
+ * (exit 65).  With skip_bad each bad record is reported and skipped, and
+ * at the end the run still fails when more than max_bad_rate of the
+ * records were bad.
+ */
+struct ndj_policy {
+	int	 skip_bad;
+	double	 max_bad_rate;	/* fraction in [0, 1] */
+	long	 nrec;		/* records seen, good and bad */
+	long	 nbad;
+};
+#define NDJ_POLICY_DEFAULT	{ 0, 0.0, 0, 0 }
+
+/* Long options every record-reading tool takes, for getopt_long tables. */
+#define NDJ_OPT_SKIP_BAD	0x1001
+#define NDJ_OPT_MAX_BAD_RATE	0x1002
+#define NDJ_LONGOPTS \
+	{ "skip-bad",		no_argument,		NULL, NDJ_OPT_SKIP_BAD }, \
+	{ "max-bad-rate",	required_argument,	NULL, NDJ_OPT_MAX_BAD_RATE }
+
+/*
+ * Handles NDJ_OPT_* in a getopt loop.  Returns 1 when ch was one of them,
+ * else 0.  Exits on a bad --max-bad-rate value (through cli_num).
+ */
+int	 ndj_policy_opt(struct ndj_policy *p, int ch, const char *arg);
+
+/* Counts one good record. */
+#define ndj_policy_ok(p)	((p)->nrec++)
+
+/*
+ * Counts and reports one bad record (e, already filled).  Returns 0 when
+ * the caller should skip it and go on, or e->code when it should stop.
+ */
+int	 ndj_policy_bad(struct ndj_policy *p, const struct rerr *e);
+
+/*
+ * At the end of input: with skip_bad and bad records, prints how many were
+ * skipped.  Returns EX_DATAERR when the bad fraction exceeds max_bad_rate,
+ * else 0.
+ */
+int	 ndj_policy_end(struct ndj_policy *p);
+
+#endif /* REEL_NDJSON_H */
