@@ -33,10 +33,11 @@ LIBSRC	:= $(wildcard lib/*.c)
 LIBOBJ	:= $(LIBSRC:%.c=$(O)/%.o)
 LIBA	:= $(O)/libreel.a
 UNITSRC	:= $(wildcard tests/unit/test_*.c)
-UNITBIN	:= $(UNITSRC:tests/unit/%.c=$(O)/tests/unit/%)
+UNITBIN	:= $(UNITSRC:tests/unit/%.c=$(O)/tests/bin/%)
 UNITAUX	:= $(filter-out $(UNITSRC),$(wildcard tests/unit/*.c))
 FUZZSRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZBIN	:= $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
+REPLAYBIN := $(FUZZSRC:tests/fuzz/%.c=$(O)/tests/replay/%)
 MAN1	:= $(wildcard man/*.1)
 MAN5	:= $(wildcard man/*.5)
 MAN7	:= $(wildcard man/*.7)
@@ -67,13 +68,23 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 PARTS_A := $(TOOLS:%=$(O)/cmd/%/parts.a)
 
-$(O)/tests/unit/test_%: $(O)/tests/unit/test_%.o $(UNITAUX:%.c=$(O)/%.o) \
+$(O)/tests/bin/test_%: $(O)/tests/unit/test_%.o $(UNITAUX:%.c=$(O)/%.o) \
     $(PARTS_A) $(LIBA)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNITAUX:%.c=$(O)/%.o) \
 	    -Wl,--start-group $(PARTS_A) $(LIBA) -Wl,--end-group \
 	    $(PKG_LIBS) $(LDLIBS)
 
-unit: $(UNITBIN)
+# The fuzz targets again, with the ordinary compiler and a main that
+# replays their seeds: make check runs every seed and past crash.
+$(O)/tests/replay/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o \
+    $(PARTS_A) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/tests/fuzz/replay.o \
+	    -Wl,--start-group $(PARTS_A) $(LIBA) -Wl,--end-group \
+	    $(PKG_LIBS) $(LDLIBS)
+
+unit: $(UNITBIN) $(REPLAYBIN)
 
 check: all unit
 	REEL_BIN=$(BIN) REEL_BUILD=$(O) REEL_SAN=$(SAN) tests/run

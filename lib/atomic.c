@@ -29,8 +29,8 @@ struct atomic_file {
 	int	 slot;
 };
 
-/* Temporaries to remove on exit or signal; NULL slots are free. */
-static char *volatile pending[ATOMIC_MAX];
+/* Files whose temporary to remove on exit or signal; NULL slots are free. */
+static struct atomic_file *volatile pending[ATOMIC_MAX];
 static int installed;
 
 static void
@@ -40,7 +40,7 @@ cleanup(void)
 
 	for (i = 0; i < ATOMIC_MAX; i++)
 		if (pending[i] != NULL)
-			unlink(pending[i]);
+			unlink(pending[i]->tmp);
 }
 
 static void
@@ -101,7 +101,7 @@ atomic_open(const char *path, struct rerr *e)
 		rerr_set(e, EX_CANTCREAT, path, 0, "%s", strerror(errno));
 		goto fail;
 	}
-	pending[slot] = f->tmp;
+	pending[slot] = f;
 	f->slot = slot;
 	/* mkstemp makes 0600; give the file the mode fopen would. */
 	mask = umask(0);
