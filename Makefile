@@ -118,8 +118,8 @@ demo: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
-	cp -f $(TOOLS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
-	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(TOOLS),cp -f $(TOOLS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/)
+	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),cp -f $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	if [ -d share ]; then cp -Rf share/. $(DESTDIR)$(DATADIR)/; fi
