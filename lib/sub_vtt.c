@@ -26,6 +26,9 @@
 
 #include "sub.h"
 
+static int vtt_timing(const char *, int64_t *, int64_t *, const char **,
+	    const char **);
+
 static int
 isws(int c)
 {
@@ -313,6 +316,8 @@ sub_read_vtt(char *text, size_t len, const char *name,
 	struct sub_buf blk = { 0 }, set = { 0 };
 	struct sub_item *it;
 	long lineno = 0, pendno = 0, first;
+	int64_t a, b;
+	const char *rest, *why;
 	int rv = 0;
 
 	doc->fmt = doc->markup = SUB_VTT;
@@ -328,7 +333,9 @@ sub_read_vtt(char *text, size_t len, const char *name,
 	while ((line = sub_nextline(&p, end, &lineno)) != NULL) {
 		if (*line == '\0')
 			break;
-		if (strstr(line, "-->") != NULL) {
+		if (strstr(line, "-->") != NULL &&
+		    vtt_timing(line, &a, &b, &rest, &why) == 0) {
+			/* A timing line: the header has ended. */
 			pending = line;
 			pendno = lineno;
 			break;
@@ -355,8 +362,6 @@ sub_read_vtt(char *text, size_t len, const char *name,
 		char *l0 = NULL, *l1 = NULL, *timing = NULL;
 		long no0 = 0, tno = 0;
 		int nlines = 0;
-		int64_t a = 0, b = 0;
-		const char *rest = NULL, *why = NULL;
 		int bad = 0, ntext = 0;
 
 		/* Skip empty lines to the start of a block. */
@@ -434,11 +439,14 @@ sub_read_vtt(char *text, size_t len, const char *name,
 			    "bad cue timing: %s", why);
 			bad = 1;
 		}
-		/* The cue text: up to an empty line or another timing. */
+		/*
+		 * The cue text: up to an empty line or another timing; a bad
+		 * cue's block goes on to the empty line (vtt.js).
+		 */
 		blk.len = 0;
 		while ((line = sub_nextline(&p, end, &lineno)) != NULL &&
 		    *line != '\0') {
-			if (strstr(line, "-->") != NULL) {
+			if (!bad && strstr(line, "-->") != NULL) {
 				pending = line;
 				pendno = lineno;
 				break;
