@@ -337,6 +337,7 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 			doc->fmt = SUB_SSA;
 		break;
 	case SUB_NDJSON:
+		doc->keep_rec = o->passthrough;
 		rv = sub_read_ndjson(text, tlen, name, pol, doc, e);
 		break;
 	default:

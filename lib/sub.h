@@ -88,6 +88,7 @@ struct sub_doc {
 	enum sub_fmt	 markup;	/* markup of cue text: SRT, VTT or ASS */
 	struct sub_item	*v;
 	size_t		 n, cap;
+	int		 keep_rec;	/* NDJSON input: keep each record */
 };
 
 /* Reading options. */
@@ -96,6 +97,8 @@ struct sub_ropts {
 	const char	*encoding;	/* iconv name, NULL: detect */
 	enum sub_fmt	 fmt;		/* SUB_NONE: detect */
 	enum sub_fmt	 hint;		/* from the file name, or SUB_NONE */
+	int		 passthrough;	/* NDJSON input: keep the records for
+					   NDJSON output (unknown fields) */
 };
 
 /* Format names: "srt", "vtt", "ass", "ssa", "ndjson" (and "json",

@@ -210,6 +210,11 @@ sub_read_ndjson(char *text, size_t len, const char *name,
 			if (item_from(r, rec, it, doc, e) == 0) {
 				if (pol != NULL)
 					ndj_policy_ok(pol);
+				/* Without pass-through only OTHER needs it. */
+				if (!doc->keep_rec && it->type != SUB_OTHER) {
+					json_decref(rec);
+					it->rec = NULL;
+				}
 				continue;
 			}
 			/* Undo the half-filled item. */

@@ -197,13 +197,19 @@ sub_read_srt(char *text, size_t len, const char *name,
 static void
 put_text(struct sub_buf *b, const char *s)
 {
-	int bol = 1;
+	const char *nl;
 
-	for (; *s != '\0'; s++) {
-		if (*s == '\n' && bol)
+	while (*s != '\0') {
+		if (*s == '\n') {	/* an empty line */
+			s++;
 			continue;
-		sub_buf_putc(b, *s);
-		bol = *s == '\n';
+		}
+		if ((nl = strchr(s, '\n')) == NULL) {
+			sub_buf_puts(b, s);
+			return;
+		}
+		sub_buf_add(b, s, (size_t)(nl - s) + 1);
+		s = nl + 1;
 	}
 	if (b->len > 0 && b->p[b->len - 1] == '\n')
 		b->len--, b->p[b->len] = '\0';

@@ -75,6 +75,7 @@ subconv_run(const struct subconv_opts *o, struct ndj_policy *pol)
 	ro.encoding = o->encoding;
 	ro.fmt = o->from;
 	ro.hint = sub_fmt_from_path(o->input);
+	ro.passthrough = o->to == SUB_NDJSON;
 	rv = sub_read(buf, len, &ro, pol, &doc, &e);
 	free(buf);
 	if (rv != 0) {

@@ -14,7 +14,7 @@ static int
 rd(const char *s, size_t len, enum sub_fmt f, int skip, struct sub_doc *d,
     struct rerr *e)
 {
-	struct sub_ropts o = { "t", NULL, f, SUB_NONE };
+	struct sub_ropts o = { "t", NULL, f, SUB_NONE, 1 };
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
 
 	memset(d, 0, sizeof(*d));
