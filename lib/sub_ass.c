@@ -160,7 +160,9 @@ ass_event(struct sub_item *it, const char *s, const int *fmt, int nf)
 		size_t n = (size_t)(fend[i] - beg[i]);
 
 		switch (fmt[i]) {
-		case F_LAYER: it->layer = ass_int(beg[i], n); break;
+		case F_LAYER:
+			it->layer = ass_int(beg[i], n);
+			break;
 		case F_START:
 			if (ass_time(beg[i], n, &it->start) != 0)
 				return -2;
@@ -169,14 +171,33 @@ ass_event(struct sub_item *it, const char *s, const int *fmt, int nf)
 			if (ass_time(beg[i], n, &it->end) != 0)
 				return -2;
 			break;
-		case F_STYLE: it->style = sub_strndup(beg[i], n); break;
-		case F_NAME: it->actor = sub_strndup(beg[i], n); break;
-		case F_ML: it->margin_l = ass_int(beg[i], n); break;
-		case F_MR: it->margin_r = ass_int(beg[i], n); break;
-		case F_MV: it->margin_v = ass_int(beg[i], n); break;
-		case F_EFFECT: it->effect = sub_strndup(beg[i], n); break;
-		case F_TEXT: it->text = ass_text_in(beg[i], n); break;
-		default: break;
+		case F_STYLE:	/* a field named twice: the last one counts */
+			free(it->style);
+			it->style = sub_strndup(beg[i], n);
+			break;
+		case F_NAME:
+			free(it->actor);
+			it->actor = sub_strndup(beg[i], n);
+			break;
+		case F_ML:
+			it->margin_l = ass_int(beg[i], n);
+			break;
+		case F_MR:
+			it->margin_r = ass_int(beg[i], n);
+			break;
+		case F_MV:
+			it->margin_v = ass_int(beg[i], n);
+			break;
+		case F_EFFECT:
+			free(it->effect);
+			it->effect = sub_strndup(beg[i], n);
+			break;
+		case F_TEXT:
+			free(it->text);
+			it->text = ass_text_in(beg[i], n);
+			break;
+		default:
+			break;
 		}
 	}
 	return 0;

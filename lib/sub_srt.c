@@ -192,27 +192,25 @@ sub_read_srt(char *text, size_t len, const char *name,
 	return rv;
 }
 
-/* Appends text with blank lines dropped (they would end an SRT or VTT
- * block). */
+/* Appends text, each line ended by '\n', blank lines left out. */
 static void
 put_text(struct sub_buf *b, const char *s)
 {
-	const char *nl;
+	const char *nl, *q;
 
 	while (*s != '\0') {
-		if (*s == '\n') {	/* an empty line */
-			s++;
-			continue;
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		for (q = s; q < nl && (*q == ' ' || *q == '\t'); q++)
+			;
+		/* A blank line would end the block: leave it out. */
+		if (q < nl) {
+			sub_buf_add(b, s, (size_t)(nl - s));
+			sub_buf_putc(b, '\n');
 		}
-		if ((nl = strchr(s, '\n')) == NULL) {
-			sub_buf_puts(b, s);
-			return;
-		}
-		sub_buf_add(b, s, (size_t)(nl - s) + 1);
-		s = nl + 1;
+		s = *nl == '\n' ? nl + 1 : nl;
 	}
-	if (b->len > 0 && b->p[b->len - 1] == '\n')
-		b->len--, b->p[b->len] = '\0';
 }
 
 int
@@ -252,8 +250,6 @@ sub_write_srt(FILE *fp, const struct sub_doc *doc)
 		}
 		sub_buf_putc(&b, '\n');
 		put_text(&b, t.p);
-		if (b.p[b.len - 1] != '\n')
-			sub_buf_putc(&b, '\n');
 		sub_buf_putc(&b, '\n');
 		if (fwrite(b.p, 1, b.len, fp) != b.len) {
 			rv = -1;
