@@ -323,6 +323,8 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 		return rv;
 	if (f == SUB_NONE)
 		f = sub_detect(text, tlen, o->hint);
+	if (f == SUB_NONE && text[strspn(text, " \t\n")] == '\0')
+		f = SUB_NDJSON;	/* nothing at all: an empty record stream */
 	switch (f) {
 	case SUB_SRT:
 		rv = sub_read_srt(text, tlen, name, pol, doc, e);
