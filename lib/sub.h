@@ -187,12 +187,25 @@ void	 sub_fmt_asstime(char *buf, int64_t ms);
 int	 sub_parse_vtt_time(const char **s, int64_t *ms);
 
 /*
+ * The ids of the WebVTT regions defined so far: a hash set, so that
+ * checking a cue's region setting costs the same however many there are.
+ */
+struct sub_regset {
+	char	**v;
+	size_t	  n, cap;
+};
+void	 sub_regset_add(struct sub_regset *set, const char *id);
+int	 sub_regset_has(const struct sub_regset *set, const char *id,
+	    size_t n);
+void	 sub_regset_free(struct sub_regset *set);
+
+/*
  * Validates WebVTT cue settings: keeps the valid ones (a region only if
- * regions names it) and writes them, space-separated, to b.  *region is
- * set to a malloc'd copy of the region id, or NULL.
+ * regions, which may be NULL, has it) and writes them, space-separated,
+ * to b.  *region is set to a malloc'd copy of the region id, or NULL.
  */
 void	 sub_vtt_settings(struct sub_buf *b, const char *s,
-	    const struct sub_doc *regions, char **region);
+	    const struct sub_regset *regions, char **region);
 
 /*
  * Cuts the next line off *p (up to end) by replacing its '\n' with NUL,

@@ -100,25 +100,76 @@ static const char *const posaligns[] = { "start", "middle", "center", "end",
 	"line-left", "line-right", NULL };
 static const char *const verticals[] = { "rl", "lr", NULL };
 
-/* The last region of doc with this id, or NULL. */
-static const struct sub_item *
-find_region(const struct sub_doc *doc, const char *id, size_t n)
+static uint64_t
+hash(const char *s, size_t n)
 {
-	size_t i;
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
 
-	for (i = doc ? doc->n : 0; i-- > 0;) {
-		const struct sub_item *it = &doc->v[i];
-
-		if (it->type == SUB_REGION && it->id != NULL &&
-		    strlen(it->id) == n && memcmp(it->id, id, n) == 0)
-			return it;
-	}
-	return NULL;
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
 }
 
 void
-sub_vtt_settings(struct sub_buf *b, const char *s, const struct sub_doc *doc,
-    char **region)
+sub_regset_add(struct sub_regset *set, const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (sub_regset_has(set, id, n))
+		return;
+	if ((set->n + 1) * 2 > set->cap) {
+		struct sub_regset big = { NULL, 0, set->cap ? set->cap * 2 : 16 };
+
+		if ((big.v = calloc(big.cap, sizeof(*big.v))) == NULL)
+			abort();
+		for (i = 0; i < set->cap; i++)
+			if (set->v[i] != NULL) {
+				size_t k = hash(set->v[i], strlen(set->v[i])) &
+				    (big.cap - 1);
+
+				while (big.v[k] != NULL)
+					k = (k + 1) & (big.cap - 1);
+				big.v[k] = set->v[i];
+			}
+		free(set->v);
+		big.n = set->n;
+		*set = big;
+	}
+	i = hash(id, n) & (set->cap - 1);
+	while (set->v[i] != NULL)
+		i = (i + 1) & (set->cap - 1);
+	set->v[i] = sub_strdup(id);
+	set->n++;
+}
+
+int
+sub_regset_has(const struct sub_regset *set, const char *id, size_t n)
+{
+	size_t i;
+
+	if (set == NULL || set->cap == 0)
+		return 0;
+	for (i = hash(id, n) & (set->cap - 1); set->v[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (strlen(set->v[i]) == n && memcmp(set->v[i], id, n) == 0)
+			return 1;
+	return 0;
+}
+
+void
+sub_regset_free(struct sub_regset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+void
+sub_vtt_settings(struct sub_buf *b, const char *s,
+    const struct sub_regset *regions, char **region)
 {
 	enum { S_REGION, S_VERTICAL, S_LINE, S_POSITION, S_SIZE, S_ALIGN };
 	static const char *const names[] = { "region", "vertical", "line",
@@ -161,7 +212,7 @@ sub_vtt_settings(struct sub_buf *b, const char *s, const struct sub_doc *doc,
 		comma = memchr(v, ',', vn);
 		switch (which) {
 		case S_REGION:
-			if (find_region(doc, v, vn) != NULL) {
+			if (sub_regset_has(regions, v, vn)) {
 				keep = 1;
 				free(*region);
 				*region = sub_strndup(v, vn);
@@ -314,6 +365,7 @@ sub_read_vtt(char *text, size_t len, const char *name,
 {
 	char *p = text, *end = text + len, *line, *pending = NULL;
 	struct sub_buf blk = { 0 }, set = { 0 };
+	struct sub_regset regs = { 0 };
 	struct sub_item *it;
 	long lineno = 0, pendno = 0, first;
 	int64_t a, b;
@@ -353,6 +405,8 @@ sub_read_vtt(char *text, size_t len, const char *name,
 			region_parse(r, line + 7, '=');
 			if (r->id == NULL)
 				doc->n--;	/* vtt.js drops it */
+			else
+				sub_regset_add(&regs, r->id);
 		}
 	}
 	doc->v[0].text = blk.p;
@@ -429,8 +483,11 @@ sub_read_vtt(char *text, size_t len, const char *name,
 			}
 			if ((it = sub_doc_add(doc, t, no0)) == NULL)
 				abort();
-			if (t == SUB_REGION)
+			if (t == SUB_REGION) {
 				region_parse(it, blk.p + 6, ':');
+				if (it->id != NULL)
+					sub_regset_add(&regs, it->id);
+			}
 			it->text = sub_strdup(blk.p);
 			continue;
 		}
@@ -470,7 +527,7 @@ sub_read_vtt(char *text, size_t len, const char *name,
 		if (timing == l1)
 			it->id = sub_strdup(l0);
 		set.len = 0;
-		sub_vtt_settings(&set, rest, doc, &it->region);
+		sub_vtt_settings(&set, rest, &regs, &it->region);
 		if (set.len > 0)
 			it->settings = sub_strndup(set.p, set.len);
 		it->text = sub_strndup(blk.p ? blk.p : "", blk.len);
@@ -479,6 +536,7 @@ sub_read_vtt(char *text, size_t len, const char *name,
 	}
 	sub_buf_free(&blk);
 	sub_buf_free(&set);
+	sub_regset_free(&regs);
 	return rv;
 }
 
