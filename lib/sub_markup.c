@@ -41,6 +41,30 @@ put_cp(struct sub_buf *b, unsigned long c)
 }
 
 /*
+ * The next c at or after s, remembered in *cache so that a text full of
+ * '<' without '>' costs linear time, not quadratic.  NULL when none.
+ */
+static const char *
+next(const char *s, int c, const char **cache, int *none)
+{
+	if (*none)
+		return NULL;
+	if (*cache == NULL || *cache < s) {
+		*cache = strchr(s, c);
+		if (*cache == NULL) {
+			*none = 1;
+			return NULL;
+		}
+	}
+	return *cache;
+}
+
+struct scan {
+	const char	*gt, *nl, *brace;
+	int		 nogt, nonl, nobrace;
+};
+
+/*
  * A character reference at s ('&').  Returns its length and sets *c, or
  * returns 0 when it is none we know.
  */
@@ -83,9 +107,10 @@ entity(const char *s, unsigned long *c)
  * 0 when s starts no tag.
  */
 static size_t
-tag(const char *s, int *kind)
+tag(const char *s, int *kind, struct scan *sc)
 {
-	const char *gt = strchr(s, '>'), *nl = strchr(s, '\n');
+	const char *gt = next(s, '>', &sc->gt, &sc->nogt);
+	const char *nl = next(s, '\n', &sc->nl, &sc->nonl);
 	const char *p = s + 1;
 	int close = 0;
 
@@ -108,12 +133,13 @@ static void
 from_html(struct sub_buf *b, const char *s, enum sub_fmt from,
     enum sub_fmt to)
 {
+	struct scan sc = { 0 };
 	unsigned long c;
 	size_t n;
 	int k;
 
 	while (*s != '\0') {
-		if (*s == '<' && (n = tag(s, &k)) > 0) {
+		if (*s == '<' && (n = tag(s, &k, &sc)) > 0) {
 			if (k != 0 && to == SUB_ASS) {
 				char o[8] = { '{', '\\', (char)(k | 0x20),
 				    k >= 'a' ? '1' : '0', '}', 0 };
@@ -129,7 +155,7 @@ from_html(struct sub_buf *b, const char *s, enum sub_fmt from,
 		}
 		if (*s == '{' && s[1] == '\\' && to == SUB_VTT) {
 			/* ASS override tags in an SRT file: not text. */
-			const char *q = strchr(s, '}');
+			const char *q = next(s, '}', &sc.brace, &sc.nobrace);
 
 			if (q != NULL) {
 				s = q + 1;
@@ -155,9 +181,11 @@ from_html(struct sub_buf *b, const char *s, enum sub_fmt from,
 static void
 from_ass(struct sub_buf *b, const char *s, enum sub_fmt to)
 {
+	struct scan sc = { 0 };
+
 	while (*s != '\0') {
 		if (*s == '{') {
-			const char *q = strchr(s, '}'), *t;
+			const char *q = next(s, '}', &sc.brace, &sc.nobrace), *t;
 
 			if (q == NULL) {
 				sub_buf_putc(b, *s++);
