@@ -129,8 +129,11 @@ enum sub_fmt sub_detect(const char *text, size_t len, enum sub_fmt hint);
 
 /*
  * Reads raw bytes of a subtitle file into doc (which must be zeroed).
- * Returns 0, or a status with e filled; with pol->skip_bad bad blocks are
- * reported through ndj_policy_bad and skipped.
+ * Returns 0, or a status with e filled, which the caller reports: the
+ * first bad block ends the read (doc keeps what came before).  With
+ * pol->skip_bad each bad block is reported through ndj_policy_bad and
+ * skipped instead, and every cue counted with ndj_policy_ok, so the
+ * caller ends with ndj_policy_end.  pol may be NULL (stop, count nothing).
  */
 int	 sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
