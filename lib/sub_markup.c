@@ -182,6 +182,7 @@ static void
 from_ass(struct sub_buf *b, const char *s, enum sub_fmt to)
 {
 	struct scan sc = { 0 };
+	int drawing = 0;	/* after {\p1}: vector drawing, not text */
 
 	while (*s != '\0') {
 		if (*s == '{') {
@@ -195,6 +196,10 @@ from_ass(struct sub_buf *b, const char *s, enum sub_fmt to)
 			for (t = s + 1; t < q; t++) {
 				if (*t != '\\' || t + 2 > q)
 					continue;
+				if (t[1] == 'p' && t + 2 < q && t[2] >= '0' &&
+				    t[2] <= '9')
+					drawing = t[2] != '0' || (t + 3 < q &&
+					    t[3] >= '0' && t[3] <= '9');
 				if ((t[1] == 'i' || t[1] == 'b' || t[1] == 'u') &&
 				    t + 2 < q && t[2] >= '0' && t[2] <= '9') {
 					int on = t[2] != '0' || (t + 3 < q &&
@@ -206,6 +211,10 @@ from_ass(struct sub_buf *b, const char *s, enum sub_fmt to)
 				}
 			}
 			s = q + 1;
+			continue;
+		}
+		if (drawing && *s != '\n') {
+			s++;
 			continue;
 		}
 		if (*s == '\\' && s[1] == 'h') {

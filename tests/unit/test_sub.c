@@ -395,6 +395,10 @@ TEST(markup)
 	    SUB_SRT);
 	CHECK_STR(b.p, "<b>a</b> <");
 	b.len = 0;
+	sub_markup(&b, "{\\pos(1,2)\\p1}m 0 0 l 9 9{\\p0}x{\\pbo2}y", SUB_ASS,
+	    SUB_SRT);
+	CHECK_STR(b.p, "xy");	/* a drawing is no text */
+	b.len = 0;
 	sub_markup(&b, "same", SUB_SSA, SUB_ASS);
 	CHECK_STR(b.p, "same");
 	sub_buf_free(&b);
