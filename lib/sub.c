@@ -290,13 +290,13 @@ sub_detect(const char *text, size_t len, enum sub_fmt hint)
 			return SUB_SSA;
 		return hint == SUB_SSA ? SUB_SSA : SUB_ASS;
 	}
-	/* SRT: a timing line within the first few lines. */
+	/* SRT: a timing line within the first few lines (whatever the name). */
 	for (lines = 0; p < end && lines < 8; lines++) {
 		const char *q = memchr(p, '\n', (size_t)(end - p));
 
 		n = q ? (size_t)(q - p) : (size_t)(end - p);
 		if (srt_timing_like(p, n))
-			return hint == SUB_VTT ? SUB_VTT : SUB_SRT;
+			return SUB_SRT;
 		p = q ? q + 1 : end;
 	}
 	return hint;

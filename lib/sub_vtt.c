@@ -540,7 +540,7 @@ sub_read_vtt(char *text, size_t len, const char *name,
 	return rv;
 }
 
-/* Appends s, or "" */
+/* Appends s (NULL: nothing) and a newline. */
 static void
 put_block(struct sub_buf *b, const char *s)
 {
