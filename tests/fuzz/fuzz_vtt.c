@@ -1,0 +1,13 @@
+/*
+ * libFuzzer target: the VTT reader of lib/sub on arbitrary bytes, every
+ * writer on what it read, and the VTT round trip (see sub_fuzz.h).
+ */
+#include "sub_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_sub(data, size, SUB_VTT, sub_read_vtt);
+}
