@@ -73,6 +73,7 @@ struct det {
 	long	 next_acc;	/* next frame to add to acc */
 	struct acc acc;
 	int	 nonblack_seen;	/* a non-dark frame was seen */
+	long	 first_light;	/* first frame that is not dark, or -1 */
 	struct au_win *aw;
 	int	 naw, caw;
 	int	 audio_seen;
@@ -162,6 +163,7 @@ det_new(const struct det_params *p, det_emit_fn emit, void *arg)
 	d->emit = emit;
 	d->arg = arg;
 	d->black0 = -1;
+	d->first_light = -1;
 	d->sin.kind = K_START;
 	d->sin.conf = 1;
 	return d;
@@ -202,7 +204,8 @@ add_bnd(struct det *d, const struct bnd *nb)
 
 		if (labs(o->k - nb->k) < d->p.min_scene ||
 		    (nb->kind != K_CUT && o->kind != K_CUT &&
-		    nb->k0 <= o->k1 && o->k0 <= nb->k1)) {
+		    ((nb->k >= o->k0 && nb->k <= o->k1) ||
+		    (o->k >= nb->k0 && o->k <= nb->k1)))) {
 			long k0 = nb->k0 < o->k0 ? nb->k0 : o->k0;
 			long k1 = nb->k1 > o->k1 ? nb->k1 : o->k1;
 			int gradual = nb->kind != K_CUT && o->kind != K_CUT;
@@ -454,8 +457,8 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 			continue;
 		if (getenv("VSCENES_DEBUG"))
 				fprintf(stderr, "grad? %ld h %d dab %.3f al %.2f eb "
-			    "%.2f ew %.2f pb %.2f maxc %.3f\n",
-			    S(d, j)->v.frame, h, dab, al, eb, ew, nbn, maxc);
+			    "%.2f ew %.2f pb %.2f maxc %.3f sp %.2f\n",
+			    S(d, j)->v.frame, h, dab, al, eb, ew, nbn, maxc, spread(A, B));
 		if (al > 0.2 && al < 0.8 && eb < 0.3) {
 			sc = dab * (1 - eb / 0.3);
 			if (sc > best) {
@@ -508,9 +511,21 @@ test_grad(struct det *d, long j, int final)
 	/* A run of a frame or two is noise; a cut inside explains it. */
 	if (j - g->first < 2 || cut_within(d, g->first - g->h, j + g->h))
 		return;
+	if (g->score < 0.04)
+		return;		/* too weak to tell from motion */
 	memset(&nb, 0, sizeof(nb));
 	nb.k = g->best;
 	nb.k0 = g->first - g->h > 0 ? g->first - g->h : 0;
+	/*
+	 * A blend out of the opening black is the picture fading in, not a
+	 * boundary.
+	 */
+	if (d->index == 0 && d->nb == 0 && (S(d, nb.k0)->black ||
+	    S(d, nb.k0)->white) && d->first_light >= nb.k0) {
+		d->sin.kind = K_FADE;
+		d->sin.white = S(d, nb.k0)->white;
+		return;
+	}
 	nb.k1 = j - 1 + g->h < d->n ? j - 1 + g->h : d->n - 1;
 	nb.kind = g->kind;
 	nb.conf = g->score / 0.2;
@@ -564,11 +579,14 @@ test_fade(struct det *d, long j, int final)
 		d->black0 = -1;
 		return;	/* opening black, a flash, or a fade-out at the end */
 	}
-	for (k0 = d->black0; k0 > 0 && k0 > d->black0 - 40 &&
-	    fabs(S(d, k0 - 1)->v.luma - S(d, k0)->v.luma) > 0.004; k0--)
+	/* the span: the luma ramps on either side, at most 24 frames each */
+	for (k0 = d->black0; k0 > 0 && k0 > d->black0 - 24 &&
+	    fabs(S(d, k0 - 1)->v.luma - S(d, d->black0)->v.luma) >
+	    fabs(S(d, k0)->v.luma - S(d, d->black0)->v.luma) + 0.002; k0--)
 		;
-	for (k1 = j - 1; k1 + 1 < d->n && k1 < j + 40 &&
-	    fabs(S(d, k1 + 1)->v.luma - S(d, k1)->v.luma) > 0.004; k1++)
+	for (k1 = j - 1; k1 + 1 < d->n && k1 < j + 23 &&
+	    fabs(S(d, k1 + 1)->v.luma - S(d, j - 1)->v.luma) >
+	    fabs(S(d, k1)->v.luma - S(d, j - 1)->v.luma) + 0.002; k1++)
 		;
 	memset(&nb, 0, sizeof(nb));
 	nb.k = mid;
@@ -780,6 +798,8 @@ det_frame(struct det *d, const struct vfeat *v)
 	s->c = d->n > 0 ? det_dist_mc(S(d, d->n - 1)->v.sig, s->v.sig) : 0;
 	s->black = v->luma < 0.08 && v->contrast < 0.05;
 	s->white = v->luma > 0.92 && v->contrast < 0.05;
+	if (d->first_light < 0 && !s->black && !s->white)
+		d->first_light = d->n;
 	d->n++;
 	while (d->next_eval + LAG < d->n)
 		if ((d->err = eval(d, d->next_eval++)) != 0)
