@@ -244,10 +244,19 @@ find_stream(struct media *m, enum AVMediaType type, const char *force,
 		    "no %s stream", what);
 	if (r == AVERROR_DECODER_NOT_FOUND) {
 		int i = av_find_best_stream(m->fmt, type, -1, -1, NULL, 0);
-		const char *cn = i >= 0 ? avcodec_get_name(
-		    m->fmt->streams[i]->codecpar->codec_id) : "unknown";
+		const AVCodecParameters *par = i >= 0 ?
+		    m->fmt->streams[i]->codecpar : NULL;
+		char tag[AV_FOURCC_MAX_STRING_SIZE] = "";
+
+		if (par != NULL && par->codec_id == AV_CODEC_ID_NONE) {
+			av_fourcc_make_string(tag, par->codec_tag);
+			return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+			    "no decoder for the %s stream: unknown codec "
+			    "(tag '%s')", what, tag);
+		}
 		return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
-		    "no decoder for the %s codec '%s'", what, cn);
+		    "no decoder for the %s codec '%s'", what, par ?
+		    avcodec_get_name(par->codec_id) : "unknown");
 	}
 	if (r < 0)
 		return rerr_set(e, EX_DATAERR, m->name, 0,
@@ -531,6 +540,31 @@ const struct media_errs *
 media_errors(const struct media *m)
 {
 	return &m->errs;
+}
+
+long
+media_errors_msg(const struct media *m, char *buf, size_t n)
+{
+	const struct media_errs *x = &m->errs;
+	int k;
+
+	if (x->count == 0) {
+		snprintf(buf, n, "no errors");
+		return 0;
+	}
+	k = snprintf(buf, n, "%ld decode error%s, the first at %.3f s",
+	    x->count, x->count == 1 ? "" : "s",
+	    x->first_t < 0 ? 0 : x->first_t);
+	if (k > 0 && (size_t)k < n && x->first_pos >= 0)
+		k += snprintf(buf + k, n - k, " (byte %lld)",
+		    (long long)x->first_pos);
+	if (k > 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - k, ": %s", x->first_msg);
+	if (k > 0 && (size_t)k < n && x->expect_t > 0 &&
+	    strncmp(x->first_msg, "the video ends", 14) != 0)
+		snprintf(buf + k, n - k, "; the video ends at %.3f s of %.3f s",
+		    x->end_t, x->expect_t);
+	return x->count;
 }
 
 void
@@ -843,10 +877,12 @@ ended:
 	    m->last_t + 2.0 / m->info.fps < m->info.duration - 1.0) {
 		char msg[96];
 
-		snprintf(msg, sizeof(msg), "video ends at %.3f s of %.3f s",
+		snprintf(msg, sizeof(msg), "the video ends at %.3f s of %.3f s",
 		    m->last_t, m->info.duration);
 		count_error(m, m->last_t, -1, msg, 0);
 		m->errs.truncated = 1;
+		m->errs.end_t = m->last_t;
+		m->errs.expect_t = m->info.duration;
 	}
 	return 0;
 }

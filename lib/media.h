@@ -96,7 +96,8 @@ struct media_errs {
 	double	 first_t;	/* time of the first, seconds, or -1 */
 	int64_t	 first_pos;	/* its byte position, or -1 */
 	char	 first_msg[128];
-	int	 truncated;	/* the input ended in a read error */
+	int	 truncated;	/* the input ended early */
+	double	 end_t, expect_t;	/* where it ended, what the header said */
 	long	 packets;	/* packets read, for a rate */
 };
 
@@ -125,6 +126,12 @@ int	 media_next(struct media *m, struct media_frame *f, struct rerr *e);
 long	 media_read_audio(struct media *m, float *buf, long n, struct rerr *e);
 
 const struct media_errs *media_errors(const struct media *m);
+/*
+ * Describes the errors so far in one line ("3 decode errors, the first at
+ * 1.080 s (byte 17652): corrupt packet: ...; the video ends at 1.84 s of
+ * 6.00 s").  Returns the count.
+ */
+long	 media_errors_msg(const struct media *m, char *buf, size_t n);
 void	 media_close(struct media *m);
 
 /*

@@ -10,6 +10,12 @@
 
 #include "vrec.h"
 
+static double
+rnd(double v, double scale)
+{
+	return round(v * scale) / scale;
+}
+
 int
 vfeat_init(struct vfeat_ctx *c, int gw, int gh)
 {
@@ -51,6 +57,18 @@ vfeat_compute(struct vfeat_ctx *c, const struct media_frame *f, int cw,
 		v->diff = v->hdiff = v->motion = 0;
 	img_box(f->rgb, cw, ch, 3, v->sig, VSIG_W, VSIG_H);
 	v->has_sig = 1;
+	/*
+	 * Round to the precision the record prints, so that a tool working
+	 * on these values directly computes what it would from the record.
+	 */
+	v->t = rnd(v->t, 1e6);
+	v->luma = rnd(v->luma, 1e4);
+	v->contrast = rnd(v->contrast, 1e4);
+	v->sharp = rnd(v->sharp, 1e4);
+	v->colour = rnd(v->colour, 1e2);
+	v->diff = rnd(v->diff, 1e4);
+	v->hdiff = rnd(v->hdiff, 1e4);
+	v->motion = rnd(v->motion, 1e4);
 	memcpy(c->prev, f->grey, n);
 	memcpy(c->prev_hist, hist, sizeof(hist));
 	c->have_prev = 1;

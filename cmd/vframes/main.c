@@ -120,15 +120,14 @@ keep(const struct opts *o, const struct media_frame *f, long n,
 
 /* Reports the decode errors of a finished file; returns its status. */
 static int
-report_errors(const char *name, const struct media_errs *me, long max)
+report_errors(const char *name, const struct media *m, long max)
 {
-	if (me->count == 0)
+	char msg[512];
+
+	if (media_errors_msg(m, msg, sizeof(msg)) == 0)
 		return 0;
-	cli_warnat(name, 0, "%ld decode error%s, the first at %.3f s "
-	    "(byte %lld): %s", me->count, me->count == 1 ? "" : "s",
-	    me->first_t < 0 ? 0 : me->first_t, (long long)me->first_pos,
-	    me->first_msg);
-	return me->count > max ? EX_DATAERR : 0;
+	cli_warnat(name, 0, "%s", msg);
+	return media_errors(m)->count > max ? EX_DATAERR : 0;
 }
 
 static int
@@ -199,7 +198,7 @@ run(const char *path, void *arg)
 	}
 	if (au != NULL && (rv = au_flush(au)) != 0)
 		goto out;
-	rv = report_errors(name, media_errors(m), o->max_errors);
+	rv = report_errors(name, m, o->max_errors);
 out:
 	au_close(au);
 	vfeat_free(&vc);

@@ -228,6 +228,11 @@ add_bnd(struct det *d, const struct bnd *nb)
 		}
 	}
 	/* A fade explains the jumps at its edges: no cuts inside it. */
+	if (nb->kind == K_CUT)
+		for (i = 0; i < d->nb; i++)
+			if (d->b[i].kind == K_FADE && nb->k >= d->b[i].k0 &&
+			    nb->k <= d->b[i].k1)
+				return;
 	if (nb->kind == K_FADE)
 		for (i = 0; i < d->nb; i++)
 			if (d->b[i].kind == K_CUT && d->b[i].k >= nb->k0 &&

@@ -105,7 +105,7 @@ vtt_time(double t, char *buf, size_t n)
 int
 exp_scene(struct exporter *x, const struct det_scene *s)
 {
-	char a[32], b[32];
+	char a[64], b[64];
 	int rate;
 	json_t *o;
 

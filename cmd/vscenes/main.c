@@ -87,10 +87,27 @@ emit(const struct det_scene *s, void *arg)
 	return exp_scene(&c->x, s);
 }
 
+/*
+ * Audio windows go to the detector rounded as vframes prints them, so the
+ * decoding path and the records path agree to the bit.
+ */
 static int
 audio_to_det(const struct au_win *w, void *arg)
 {
-	return det_audio(arg, w);
+	struct ctx *c = arg;
+	json_t *o = vrec_audio_json(w, NULL);
+	struct au_win r = *w;
+	int rv;
+
+	r.t = json_real_value(json_object_get(o, "t"));
+	r.dur = json_real_value(json_object_get(o, "dur"));
+	r.rms = json_real_value(json_object_get(o, "rms"));
+	r.peak = json_real_value(json_object_get(o, "peak"));
+	r.lufs_m = json_real_value(json_object_get(o, "lufs_m"));
+	r.lufs_s = json_real_value(json_object_get(o, "lufs_s"));
+	rv = det_audio(c->det, &r);
+	json_decref(o);
+	return rv;
 }
 
 static int
@@ -111,7 +128,7 @@ run_media(struct ctx *c, const char *path)
 	struct media_opts mo = MEDIA_OPTS_DEFAULT;
 	struct rerr e = { 0 };
 	const struct media_info *mi;
-	const struct media_errs *me;
+	char msg[512];
 	struct media *m;
 	struct media_frame f;
 	struct vfeat_ctx vc = { 0 };
@@ -135,7 +152,7 @@ run_media(struct ctx *c, const char *path)
 		goto out;
 	}
 	if (mi->has_audio && (au = au_open(mi->audio_rate, 0.1, audio_to_det,
-	    c->det, &e)) == NULL) {
+	    c, &e)) == NULL) {
 		rv = cli_report(&e);
 		goto out;
 	}
@@ -157,13 +174,9 @@ run_media(struct ctx *c, const char *path)
 		goto out;
 	if ((rv = det_end(c->det)) != 0)
 		goto out;
-	me = media_errors(m);
-	if (me->count > 0) {
-		cli_warnat(path, 0, "%ld decode error%s, the first at %.3f s "
-		    "(byte %lld): %s", me->count, me->count == 1 ? "" : "s",
-		    me->first_t < 0 ? 0 : me->first_t,
-		    (long long)me->first_pos, me->first_msg);
-		if (me->count > o->max_errors)
+	if (media_errors_msg(m, msg, sizeof(msg)) > 0) {
+		cli_warnat(path, 0, "%s", msg);
+		if (media_errors(m)->count > o->max_errors)
 			rv = EX_DATAERR;
 	}
 out:
