@@ -51,7 +51,8 @@ struct media_opts {
 	double	 start;		/* seconds; seek there, drop what is before */
 	double	 duration;	/* seconds after start; <= 0: to the end */
 	enum media_skip skip;
-	int	 gw;		/* grey width; height follows the aspect ratio */
+	int	 gw;		/* grey width, rounded up to a multiple of 16;
+				   the height follows the aspect ratio */
 	int	 cw, ch;	/* colour copy size, fixed (aspect not kept) */
 	long	 max_errors;	/* decode errors tolerated before failing */
 	const char *decoder;	/* force this video decoder by name, or NULL */
