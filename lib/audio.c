@@ -35,6 +35,7 @@ struct au {
 	int		 hist_max;	/* frames in one second */
 	double		 t0;
 	int		 started;
+	int		 nospec;
 	long long	 done;		/* samples in completed windows */
 	/* the window being filled */
 	long		 n;
@@ -50,7 +51,8 @@ au_db(double amp)
 }
 
 struct au *
-au_open(int rate, double hop, au_emit_fn emit, void *arg, struct rerr *e)
+au_open(int rate, double hop, int flags, au_emit_fn emit, void *arg,
+    struct rerr *e)
 {
 	struct au *a;
 	int i;
@@ -65,6 +67,7 @@ au_open(int rate, double hop, au_emit_fn emit, void *arg, struct rerr *e)
 		a->hop = 1;
 	a->emit = emit;
 	a->arg = arg;
+	a->nospec = flags & AU_NOSPECTRUM;
 	a->r128 = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_S);
 	a->in = fftwf_alloc_real(FFTN);
 	a->out = fftwf_alloc_complex(NBIN);
@@ -171,7 +174,8 @@ au_push(struct au *a, const float *x, long n, double t)
 			if (fabsf(v) > a->pk)
 				a->pk = fabsf(v);
 			a->ring[a->ringn++ % FFTN] = v;
-			if (++a->since_frame >= FFTHOP && a->ringn >= FFTN) {
+			if (!a->nospec && ++a->since_frame >= FFTHOP &&
+			    a->ringn >= FFTN) {
 				a->since_frame = 0;
 				fft_frame(a);
 			}

@@ -35,9 +35,15 @@ typedef int (*au_emit_fn)(const struct au_win *w, void *arg);
 
 struct au;
 
-/* rate in Hz (8000..192000), hop in seconds.  NULL with e on failure. */
-struct au *au_open(int rate, double hop, au_emit_fn emit, void *arg,
-	    struct rerr *e);
+/* Flags of au_open. */
+#define AU_NOSPECTRUM	0x1	/* no FFT: flux and onset stay 0 */
+
+/*
+ * rate in Hz (8000..192000), hop in seconds, flags AU_*.  NULL with e on
+ * failure.
+ */
+struct au *au_open(int rate, double hop, int flags, au_emit_fn emit,
+	    void *arg, struct rerr *e);
 /*
  * Adds n samples whose first is at time t (seconds; only the first call's
  * t is used, later samples are taken as contiguous).  Returns 0, or the

@@ -422,6 +422,9 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		A = S(d, a)->v.sig;
 		B = S(d, b)->v.sig;
 		F = S(d, j)->v.sig;
+		/* the plain distance bounds the motion-compensated one */
+		if (det_dist(A, B) < d->p.grad)
+			continue;
 		dab = det_dist_mc(A, B);
 		if (dab < d->p.grad)
 			continue;

@@ -151,8 +151,9 @@ run_media(struct ctx *c, const char *path)
 		rv = rv ? rv : EX_SOFTWARE;
 		goto out;
 	}
-	if (mi->has_audio && (au = au_open(mi->audio_rate, 0.1, audio_to_det,
-	    c, &e)) == NULL) {
+	/* the detector uses levels and loudness, not the spectrum */
+	if (mi->has_audio && (au = au_open(mi->audio_rate, 0.1, AU_NOSPECTRUM,
+	    audio_to_det, c, &e)) == NULL) {
 		rv = cli_report(&e);
 		goto out;
 	}

@@ -7,12 +7,12 @@
 #			it decodes the audio too and analyses it)
 # Each command runs REPS times, interleaved so that load from other users
 # of the machine falls on all three alike; the fastest run of each counts.
-# Peak memory (max RSS, /usr/bin/time) is reported.
+# Peak memory (max RSS, /usr/bin/time) and CPU time are reported too.
 # FILE: the labeled 720p clip of the shared data when present (real
 # footage, 160 s), else a 60 s 720p clip generated from lavfi sources.
 set -u
 : "${BENCH_DIR:=build/bench}"
-REPS=${REPS:-3}
+REPS=${REPS:-5}
 N=${THREADS:-$(nproc 2>/dev/null || echo 2)}
 command -v ffmpeg >/dev/null || { echo "video: no ffmpeg" >&2; exit 77; }
 [ -x /usr/bin/time ] || { echo "video: no /usr/bin/time" >&2; exit 77; }
@@ -36,7 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 run() {
 	name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" ||
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" ||
 	    { echo "video: $name failed: $(tail -n 2 "$tmp/err")" >&2; exit 1; }
 	cat "$tmp/t" >>"$tmp/$name"
 }
@@ -48,9 +48,16 @@ while [ $i -lt "$REPS" ]; do
 	i=$((i + 1))
 done
 best() { sort -n "$tmp/$1" | head -n 1 | cut -d' ' -f1; }
+cpu() { awk '{ c = $3 + $4; if (NR == 1 || c < m) m = c } END { print m }' "$tmp/$1"; }
 peak() { sort -k2 -n "$tmp/$1" | tail -n 1 | cut -d' ' -f2; }
 ref=$(best ref) vf=$(best vframes) vs=$(best vscenes)
 echo "bench video: $file, $N threads, best of $REPS"
+# CPU time (user + sys) too: on a shared machine it is steadier than
+# elapsed time, and it shows what the analysis adds to the decode.
+awk -v r="$(cpu ref)" -v f="$(cpu vframes)" -v s="$(cpu vscenes)" 'BEGIN {
+	printf "bench video: cpu time: ffmpeg %.2f s, vframes %.2f s (%.2fx), vscenes %.2f s (%.2fx)\n",
+	    r, f, f / r, s, s / r }'
+
 awk -v r="$ref" -v t="$vf" -v m="$(peak vframes)" -v rm="$(peak ref)" 'BEGIN {
 	x = r / t
 	printf "bench vframes: throughput vs bare decode: tool %.2f s, reference %.2f s, ratio %.2f (target >= 0.90) %s; peak memory %d MB (ffmpeg %d MB)\n",

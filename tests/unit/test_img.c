@@ -145,7 +145,7 @@ TEST(audio_levels)
 	static float x[48000];
 	struct wins ws = { .n = 0 };
 	struct rerr e = { 0 };
-	struct au *a = au_open(16000, 0.1, collect, &ws, &e);
+	struct au *a = au_open(16000, 0.1, 0, collect, &ws, &e);
 	int i;
 
 	CHECK(a != NULL);
@@ -169,7 +169,7 @@ TEST(audio_silence_and_onset)
 	static float x[32000];
 	struct wins ws = { .n = 0 };
 	struct rerr e = { 0 };
-	struct au *a = au_open(16000, 0.1, collect, &ws, &e);
+	struct au *a = au_open(16000, 0.1, 0, collect, &ws, &e);
 	int i, loud = -1;
 	double best = 0;
 
