@@ -308,7 +308,7 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 {
 	const char *name = o->name ? o->name : CLI_STDIN_NAME;
 	char *text = NULL;
-	size_t tlen = 0;
+	size_t tlen = 0, i;
 	enum sub_fmt f = o->fmt;
 	int rv;
 
@@ -317,6 +317,18 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 	    (memcmp(buf, "WEBVTT", 6) == 0 ||
 	    (len >= 9 && memcmp(buf, "\xef\xbb\xbfWEBVTT", 9) == 0)))
 		f = SUB_VTT;
+	/*
+	 * NDJSON is UTF-8 by contract and jansson checks it line by line:
+	 * no need for a decoded copy (the bulk of a large conversion).
+	 */
+	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t' ||
+	    buf[i] == '\r' || buf[i] == '\n'); i++)
+		;
+	if (o->encoding == NULL && (f == SUB_NDJSON || (f == SUB_NONE &&
+	    i < len && buf[i] == '{'))) {
+		doc->keep_rec = o->passthrough;
+		return sub_read_ndjson((char *)buf, len, name, pol, doc, e);
+	}
 	rv = sub_decode(buf, len, o->encoding, f, name, &text, &tlen, NULL,
 	    e);
 	if (rv != 0)

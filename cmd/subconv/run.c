@@ -1,7 +1,10 @@
 /*
  * subconv's run: slurp, decode and parse, then write atomically.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +19,15 @@ subconv_slurp(const char *path, char **buf, size_t *len, struct rerr *e)
 	int is_stdin = path == NULL || strcmp(path, "-") == 0;
 	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0, r;
+	struct stat st;
 	char *p, *q;
 
 	if (fp == NULL)
 		return rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
+	/* A regular file: one allocation of the right size. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (unsigned long long)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 2;
 	if ((p = malloc(cap)) == NULL)
 		return rerr_set(e, EX_SOFTWARE, cli_name(path), 0,
 		    "out of memory");
