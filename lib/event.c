@@ -438,3 +438,13 @@ out:
 	ndj_close(r);
 	return rv;
 }
+
+int
+ev_daypart(double t, int nparts)
+{
+	double s = fmod(t, 86400);
+
+	if (!(s >= 0))
+		s = isnan(s) ? 0 : s + 86400;
+	return (int)(s / (86400.0 / nparts)) % nparts;
+}

@@ -58,6 +58,9 @@ int	 ev_time(const json_t *v, double *t);
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (32 bytes). */
 void	 ev_format_iso(double t, char *buf);
 
+/* The part (0 .. nparts - 1) of the UTC day that t falls in. */
+int	 ev_daypart(double t, int nparts);
+
 /* Reads user or item ids: a string, or an integer as its decimal text. */
 int	 ev_id(const json_t *v, const char **s, size_t *len, char *tmp,
 	    size_t tmpsz);

@@ -77,8 +77,6 @@ int	 read_items(struct tdata *d, const char *path, struct ndj_policy *p,
 	    struct rerr *e);
 void	 popularity(const struct tdata *d, const struct train_opts *o,
 	    float *all, float *recent);
-/* The daypart (0 .. MODEL_DAYPARTS - 1) of a time, by UTC hour. */
-int	 daypart_of(double t);
 int	 user_prefs(const struct tdata *d, const struct train_opts *o,
 	    uint32_t **start, uint32_t **key, float **w, struct rerr *e);
 int	 import_factors(struct tdata *d, const char *spec, int *k,

@@ -195,16 +195,6 @@ popularity(const struct tdata *d, const struct train_opts *o, float *all,
 }
 
 int
-daypart_of(double t)
-{
-	double s = fmod(t, 86400);
-
-	if (s < 0)
-		s += 86400;
-	return (int)(s / (86400 / MODEL_DAYPARTS)) % MODEL_DAYPARTS;
-}
-
-int
 user_prefs(const struct tdata *d, const struct train_opts *o,
     uint32_t **startp, uint32_t **keyp, float **wp, struct rerr *e)
 {
@@ -236,7 +226,7 @@ user_prefs(const struct tdata *d, const struct train_opts *o,
 		for (i = u ? cnt[u] : 0; i < cnt[u + 1]; i++) {
 			const struct event *ev = &d->s.ev[order[i]];
 			double x = event_weight(o, &d->s, ev, d->t_end);
-			int dp = daypart_of(ev->ts);
+			int dp = ev_daypart(ev->ts, MODEL_DAYPARTS);
 			uint32_t q;
 
 			if (x <= 0)
