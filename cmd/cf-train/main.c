@@ -202,6 +202,17 @@ write_model(const struct tdata *d, const struct built *b, const char *path,
 }
 
 static int
+has_ratings(const struct evset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!isnan(s->ev[i].rating))
+			return 1;
+	return 0;
+}
+
+static int
 train(const struct train_opts *o, const char *events, const char *out,
     struct ndj_policy *pol)
 {
@@ -267,7 +278,7 @@ train(const struct train_opts *o, const char *events, const char *out,
 		if ((rv = als_train(&d, o, b.uf, b.vf, &e)) != 0)
 			goto out;
 	}
-	if (o->mf) {
+	if (o->mf && o->kmf > 0 && has_ratings(&d.s)) {
 		size_t n = o->kmf + 1;
 
 		b.meta.kmf = o->kmf;
