@@ -21,7 +21,7 @@ struct train_opts {
 	int		 als, mf, knn;	/* which models */
 	int		 k, kmf, iters, cg_steps, threads, nb;
 	int		 bm25;		/* neighbour weighting */
-	double		 alpha, reg, reg_mf;
+	double		 alpha, reg, reg_mf, reg_bias;
 	double		 half_life;	/* seconds, 0 = none */
 	double		 recent_days;
 	double		 neg_progress;	/* progress below: a negative */

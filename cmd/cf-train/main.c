@@ -23,10 +23,10 @@ usage(FILE *fp, int status)
 	    "\t[-s seed] [-t threads] [--alpha a] [--cg-steps n]\n"
 	    "\t[--half-life days] [--import-factors users,items] "
 	    "[--items file]\n"
-	    "\t[--max-bad-rate rate] [--mf-factors n] [--mf-reg r] "
-	    "[--neg-progress p]\n"
-	    "\t[--neg-rating r] [--neighbours n] [--recent-days days] "
-	    "[--reg r]\n"
+	    "\t[--max-bad-rate rate] [--mf-bias-reg r] [--mf-factors n] "
+	    "[--mf-reg r]\n\t"
+	    "[--neg-progress p] [--neg-rating r]\n"
+	    "\t[--neighbours n] [--recent-days days] [--reg r]\n"
 	    "\t[--similarity cosine|bm25] [--skip-bad] "
 	    "[--weight event=w ...]\n"
 	    "\t-o model [file]\n", fp);
@@ -44,8 +44,9 @@ usage(FILE *fp, int status)
 		    "  --import-factors u,i  Spark ALS factors as JSON lines\n"
 		    "  --items file        item records: tags, title, "
 		    "published\n"
-		    "  --mf-factors n      MF factors (8)\n"
-		    "  --mf-reg r          MF regularisation (5)\n"
+		    "  --mf-bias-reg r     MF bias regularisation (2)\n"
+		    "  --mf-factors n      MF factors (1)\n"
+		    "  --mf-reg r          MF regularisation (20)\n"
 		    "  --neg-progress p    progress below p is negative (0.1)\n"
 		    "  --neg-rating r      ratings below r are negative (none)\n"
 		    "  --neighbours n      item neighbours kept (50)\n"
@@ -61,7 +62,7 @@ usage(FILE *fp, int status)
 }
 
 enum {
-	OPT_ALPHA = 0x100, OPT_CG, OPT_HALF, OPT_IMPORT, OPT_ITEMS, OPT_MFK,
+	OPT_ALPHA = 0x100, OPT_BREG, OPT_CG, OPT_HALF, OPT_IMPORT, OPT_ITEMS, OPT_MFK,
 	OPT_MFREG, OPT_NEGP, OPT_NEGR, OPT_NB, OPT_RECENT, OPT_REG, OPT_SIM,
 	OPT_WEIGHT
 };
@@ -75,6 +76,7 @@ static const struct option longopts[] = {
 	{ "import-factors",	required_argument,	NULL, OPT_IMPORT },
 	{ "items",		required_argument,	NULL, OPT_ITEMS },
 	{ "iterations",		required_argument,	NULL, 'n' },
+	{ "mf-bias-reg",	required_argument,	NULL, OPT_BREG },
 	{ "mf-factors",		required_argument,	NULL, OPT_MFK },
 	{ "mf-reg",		required_argument,	NULL, OPT_MFREG },
 	{ "model",		required_argument,	NULL, 'm' },
@@ -336,13 +338,14 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	o.als = 1;
 	o.k = 32;
-	o.kmf = 8;
+	o.kmf = 1;
 	o.iters = 15;
 	o.cg_steps = 3;
 	o.nb = 50;
 	o.alpha = 5;
 	o.reg = 0.05;
-	o.reg_mf = 5;
+	o.reg_mf = 20;
+	o.reg_bias = 2;
 	o.recent_days = 14;
 	o.neg_progress = 0.1;
 	o.neg_rating = NAN;
@@ -375,6 +378,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ALPHA:
 			o.alpha = cli_num(optarg, 0, 1e9, "--alpha");
+			break;
+		case OPT_BREG:
+			o.reg_bias = cli_num(optarg, 1e-9, 1e9, "--mf-bias-reg");
 			break;
 		case OPT_CG:
 			o.cg_steps = (int)cli_int(optarg, 1, 1000, "--cg-steps");

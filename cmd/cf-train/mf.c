@@ -22,7 +22,7 @@ struct mf_side {
 	const float	*other;		/* rows of k + 1: bias, factors */
 	float		*self;
 	int		 k;
-	double		 reg, mean;
+	double		 reg, breg, mean;
 	double		*work;		/* per thread */
 };
 
@@ -57,7 +57,7 @@ mf_rows(size_t lo, size_t hi, int tid, void *arg)
 		for (i = 0; i < n; i++) {
 			for (j = 0; j < i; j++)
 				a[j * n + i] = a[i * n + j];
-			a[i * n + i] += s->reg;
+			a[i * n + i] += i == 0 ? s->breg : s->reg;
 		}
 		if (la_cholesky(a, n) != 0)
 			continue;	/* cannot happen with reg > 0 */
@@ -131,6 +131,7 @@ mf_train(const struct tdata *d, const struct train_opts *o, float *mfu,
 		mfi[i] = i % n ? 0.1f * gauss(o->seed, 4, i) : 0;
 	s.k = o->kmf;
 	s.reg = o->reg_mf;
+	s.breg = o->reg_bias;
 	s.mean = *mean;
 	for (it = 0; it < o->iters; it++) {
 		s.m = &ru, s.other = mfi, s.self = mfu;

@@ -33,7 +33,7 @@ usage(FILE *fp, int status)
 		    "  -m model            the model file (cf-train -o)\n"
 		    "  -t threads          threads (online CPUs)\n"
 		    "  --diversity d       MMR weight of dissimilarity, "
-		    "0..1 (0)\n"
+		    "0..1 (0.2)\n"
 		    "  --fresh-half-life days  freshness halves every days "
 		    "(30)\n"
 		    "  --keep-seen         do not drop items the user has seen\n"
@@ -380,8 +380,8 @@ int
 main(int argc, char *argv[])
 {
 	static const double defw[NPART] = {
-		[P_CF] = 1, [P_ITEM] = 0, [P_CONTENT] = 0.1, [P_TOD] = 0.1,
-		[P_FRESH] = 0.1, [P_POP] = 0.1, [P_RECENT] = 0.5
+		[P_CF] = 1, [P_ITEM] = 0.3, [P_CONTENT] = 0.2, [P_TOD] = 0.2,
+		[P_FRESH] = 0, [P_POP] = 0, [P_RECENT] = 1
 	};
 	struct ranker r;
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
@@ -394,6 +394,7 @@ main(int argc, char *argv[])
 	memset(&r, 0, sizeof(r));
 	memcpy(r.w, defw, sizeof(r.w));
 	r.k = 10;
+	r.div = 0.2;
 	r.fresh_half_life = 30 * 86400.0;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	r.threads = ncpu > 0 ? (ncpu > 64 ? 64 : (int)ncpu) : 1;
