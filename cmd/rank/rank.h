@@ -1,0 +1,90 @@
+/*
+ * rank: ranked lists with reasons from a reel model.
+ *
+ * The ranker holds the mapped model and what is derived from it once at
+ * start (id lookup tables, normalised popularity, tag idf); score_request
+ * fills one request's list and may run on several threads at once, each
+ * with its own struct rank_buf.
+ */
+#ifndef RANK_H
+#define RANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "event.h"
+#include "linalg.h"
+#include "model.h"
+
+enum part {
+	P_CF,		/* ALS factors (folded in for unknown users) */
+	P_ITEM,		/* item neighbours of the seen items */
+	P_CONTENT,	/* TF-IDF of tags against the user's history */
+	P_TOD,		/* the user's taste at the request's daypart */
+	P_FRESH,	/* publish time, halved every fresh_half_life */
+	P_POP,		/* all-time popularity */
+	P_RECENT,	/* popularity of the last recent_days */
+	NPART
+};
+
+extern const char *const part_names[NPART];
+
+struct ranker {
+	struct model	 m;
+	struct idmap	 users, items;
+	double		 w[NPART];
+	double		 div;		/* MMR: weight of dissimilarity */
+	int		 k, keep_seen, threads;
+	double		 fresh_half_life;	/* seconds */
+	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
+	float		*idf;		/* per tag */
+	float		*inorm;		/* per item: TF-IDF norm */
+	float		*fnorm;		/* per item: factor norm */
+	double		*yty;		/* k x k, for fold-in */
+};
+
+/* One request, parsed. */
+struct request {
+	json_t		*rec;		/* the record to annotate (owned) */
+	long		 user;		/* model index or -1 */
+	int		 k;
+	double		 now;
+	uint32_t	*cand;		/* candidate items, or NULL = all */
+	size_t		 ncand;
+	uint32_t	*hist;		/* items of events in the request */
+	float		*histw;		/* their signed weights */
+	size_t		 nhist;
+	/* results */
+	uint32_t	*out;
+	float		*score;
+	float		*parts;		/* nout x NPART, weighted */
+	int		 nout;
+};
+
+/* Per-thread scratch. */
+struct rank_buf {
+	float		*cf, *item, *tod, *total, *prof;
+	uint32_t	*touched, *seen;
+	size_t		 seencap;
+	float		*x;
+	double		*a;
+	struct la_topk	 top;
+};
+
+int	 ranker_init(struct ranker *r, struct rerr *e);
+void	 ranker_free(struct ranker *r);
+int	 rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax);
+void	 rank_buf_free(struct rank_buf *b);
+/* Scores q; fills q->out, score, parts.  Returns 0 or -1 (no memory). */
+int	 score_request(const struct ranker *r, struct rank_buf *b,
+	    struct request *q);
+/* A short human reason for item i of q's list. */
+void	 reason(const struct ranker *r, const struct request *q, int at,
+	    const uint32_t *seen, size_t nseen, char *buf, size_t sz);
+/* The user's seen items (model and request), sorted; into b->seen. */
+size_t	 seen_items(const struct ranker *r, struct rank_buf *b,
+	    const struct request *q);
+
+#endif /* RANK_H */

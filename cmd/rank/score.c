@@ -1,0 +1,590 @@
+/*
+ * The scoring of one request: each part of the blend over the candidate
+ * items (all items by default), normalised to [0, 1], weighted and summed;
+ * seen items dropped; the best kept by a top-k heap as they are scored
+ * (the fused multiply and top-k); then optional MMR diversity and reasons.
+ *
+ * Normalisation: the collaborative score is min-max scaled per request;
+ * item-neighbour and time-of-day scores are divided by their per-request
+ * maximum; popularity, recent popularity and freshness by their maximum
+ * over all items (once, at start); content is a cosine, already in
+ * [0, 1].
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg.h"
+#include "rank.h"
+
+const char *const part_names[NPART] = {
+	"cf", "item", "content", "tod", "fresh", "pop", "recent"
+};
+
+static const char *const daypart_names[MODEL_DAYPARTS] = {
+	"night", "morning", "afternoon", "evening"
+};
+
+static int
+names_map(struct idmap *m, const char *blob, const uint32_t *off, uint32_t n)
+{
+	uint32_t i;
+
+	idmap_init(m);
+	for (i = 0; i < n; i++) {
+		const char *s = blob + off[i];
+
+		/* A repeated name keeps its first index. */
+		if (idmap_add(m, s, strlen(s)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+normalise(const float *in, float *out, size_t n)
+{
+	float mx = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (in[i] > mx)
+			mx = in[i];
+	for (i = 0; i < n; i++)
+		out[i] = mx > 0 && in[i] > 0 ? in[i] / mx : 0;
+}
+
+int
+ranker_init(struct ranker *r, struct rerr *e)
+{
+	const struct model *m = &r->m;
+	size_t ni = m->meta.nitems, nt = m->meta.ntags, i;
+	int k = (int)m->meta.k;
+
+	if (names_map(&r->users, m->user_names, m->user_off, m->meta.nusers) ||
+	    names_map(&r->items, m->item_names, m->item_off, ni))
+		goto nomem;
+	r->pop = malloc((ni + 1) * sizeof(*r->pop));
+	r->recent = malloc((ni + 1) * sizeof(*r->recent));
+	r->fresh0 = calloc(ni + 1, sizeof(*r->fresh0));
+	r->inorm = calloc(ni + 1, sizeof(*r->inorm));
+	r->fnorm = calloc(ni + 1, sizeof(*r->fnorm));
+	r->idf = calloc(nt + 1, sizeof(*r->idf));
+	if (!r->pop || !r->recent || !r->fresh0 || !r->inorm || !r->fnorm ||
+	    !r->idf)
+		goto nomem;
+	normalise(m->pop_all, r->pop, ni);
+	normalise(m->pop_recent, r->recent, ni);
+	if (m->pub != NULL)
+		for (i = 0; i < ni; i++) {
+			double age = m->meta.t_end - m->pub[i];
+
+			if (isnan(age))
+				continue;
+			r->fresh0[i] = age <= 0 ? 1 :
+			    (float)exp2(-age / r->fresh_half_life);
+		}
+	if (nt > 0) {
+		uint32_t q;
+
+		for (q = 0; q < m->itag_start[ni]; q++)
+			r->idf[m->itag[q]] += 1;
+		for (i = 0; i < nt; i++)
+			r->idf[i] = r->idf[i] > 0 ?
+			    (float)log((double)ni / r->idf[i]) + 1 : 0;
+		for (i = 0; i < ni; i++) {
+			double s = 0;
+
+			for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
+				s += (double)r->idf[m->itag[q]] *
+				    r->idf[m->itag[q]];
+			r->inorm[i] = (float)sqrt(s);
+		}
+	}
+	if (k > 0) {
+		for (i = 0; i < ni; i++)
+			r->fnorm[i] = sqrtf(la_dot(m->vf + i * k, m->vf + i * k,
+			    k));
+		if ((r->yty = malloc(sizeof(*r->yty) * k * k)) == NULL)
+			goto nomem;
+		la_gram(m->vf, ni, k, r->yty);
+	}
+	return 0;
+nomem:
+	return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
+}
+
+void
+ranker_free(struct ranker *r)
+{
+	idmap_free(&r->users);
+	idmap_free(&r->items);
+	free(r->pop), free(r->recent), free(r->fresh0);
+	free(r->idf), free(r->inorm), free(r->fnorm), free(r->yty);
+	model_close(&r->m);
+}
+
+int
+rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
+{
+	size_t ni = r->m.meta.nitems + 1, nt = r->m.meta.ntags + 1;
+	int k = (int)r->m.meta.k + 1;
+
+	memset(b, 0, sizeof(*b));
+	b->cf = malloc(ni * sizeof(*b->cf));
+	b->item = calloc(ni, sizeof(*b->item));
+	b->tod = malloc(2 * nt * sizeof(*b->tod));
+	b->prof = b->tod + nt;
+	b->total = malloc(ni * sizeof(*b->total));
+	b->touched = malloc(ni * sizeof(*b->touched));
+	b->x = malloc(k * sizeof(*b->x));
+	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
+	if (!b->cf || !b->item || !b->tod || !b->total || !b->touched ||
+	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0)
+		return -1;
+	return 0;
+}
+
+void
+rank_buf_free(struct rank_buf *b)
+{
+	free(b->cf), free(b->item), free(b->tod), free(b->total);
+	free(b->touched), free(b->seen), free(b->x), free(b->a);
+	la_topk_free(&b->top);
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t
+seen_items(const struct ranker *r, struct rank_buf *b,
+    const struct request *q)
+{
+	const struct model *m = &r->m;
+	size_t n = 0, need = q->nhist, i, j;
+	const uint32_t *row = NULL;
+
+	if (q->user >= 0) {
+		row = m->seen + m->seen_start[q->user];
+		need += m->seen_start[q->user + 1] - m->seen_start[q->user];
+	}
+	if (need > b->seencap) {
+		uint32_t *s = realloc(b->seen, need * sizeof(*s));
+
+		if (s == NULL)
+			return 0;
+		b->seen = s;
+		b->seencap = need;
+	}
+	if (row != NULL)
+		for (i = m->seen_start[q->user]; i < m->seen_start[q->user + 1];
+		    i++)
+			b->seen[n++] = m->seen[i];
+	(void)row;
+	for (i = 0; i < q->nhist; i++)
+		b->seen[n++] = q->hist[i];
+	if (q->nhist > 0) {
+		qsort(b->seen, n, sizeof(*b->seen), cmp_u32);
+		for (i = j = 0; i < n; i++)
+			if (j == 0 || b->seen[i] != b->seen[j - 1])
+				b->seen[j++] = b->seen[i];
+		n = j;
+	}
+	return n;
+}
+
+/*
+ * Folds a user unknown to the model in from the request's events: the
+ * ALS user step (cf-train's) solved exactly, with Y'Y of the model.
+ */
+static int
+fold_in(const struct ranker *r, struct rank_buf *b, const struct request *q)
+{
+	const struct model *m = &r->m;
+	int k = (int)m->meta.k, i, j;
+	double *a = b->a, *rhs = b->a + k * k;
+	size_t h;
+
+	memcpy(a, r->yty, sizeof(*a) * k * k);
+	memset(rhs, 0, sizeof(*rhs) * k);
+	for (i = 0; i < k; i++)
+		a[i * k + i] += m->meta.reg;
+	for (h = 0; h < q->nhist; h++) {
+		const float *y = m->vf + (size_t)q->hist[h] * k;
+		double c = m->meta.alpha * fabs(q->histw[h]);
+
+		for (i = 0; i < k; i++) {
+			if (q->histw[h] > 0)
+				rhs[i] += (1 + c) * y[i];
+			for (j = 0; j < k; j++)
+				a[i * k + j] += c * y[i] * y[j];
+		}
+	}
+	if (la_cholesky(a, k) != 0)
+		return -1;
+	la_chol_solve(a, k, rhs);
+	for (i = 0; i < k; i++)
+		b->x[i] = (float)rhs[i];
+	return 0;
+}
+
+struct norms {
+	float		 cfmin, cfscale, itemscale, todscale, freshc, pnorm;
+	int		 hascf, hasitem, hastod, hascontent;
+};
+
+/* The weighted parts of item i; returns their sum. */
+static float
+parts_of(const struct ranker *r, const struct rank_buf *b,
+    const struct norms *n, uint32_t i, float *p)
+{
+	const struct model *m = &r->m;
+	float s = 0;
+	int j;
+
+	for (j = 0; j < NPART; j++)
+		p[j] = 0;
+	if (n->hascf)
+		p[P_CF] = (b->cf[i] - n->cfmin) * n->cfscale;
+	if (n->hasitem)
+		p[P_ITEM] = b->item[i] * n->itemscale;
+	if (n->hascontent && r->inorm[i] > 0) {
+		float c = 0;
+		uint32_t q;
+
+		for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
+			c += b->prof[m->itag[q]] * r->idf[m->itag[q]];
+		p[P_CONTENT] = c / (r->inorm[i] * n->pnorm);
+	}
+	if (n->hastod) {
+		float c = 0;
+		uint32_t q;
+
+		for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
+			c += b->tod[m->itag[q]];
+		p[P_TOD] = c * n->todscale;
+	}
+	p[P_FRESH] = r->fresh0[i] * n->freshc;
+	p[P_POP] = r->pop[i];
+	p[P_RECENT] = r->recent[i];
+	for (j = 0; j < NPART; j++) {
+		p[j] *= (float)r->w[j];
+		s += p[j];
+	}
+	return s;
+}
+
+static int
+in_sorted(const uint32_t *v, size_t n, uint32_t x)
+{
+	return n > 0 && bsearch(&x, v, n, sizeof(*v), cmp_u32) != NULL;
+}
+
+/* Cosine of two items' factors, or tag overlap without factors. */
+static float
+item_sim(const struct ranker *r, uint32_t i, uint32_t j)
+{
+	const struct model *m = &r->m;
+	int k = (int)m->meta.k;
+
+	if (k > 0 && r->fnorm[i] > 0 && r->fnorm[j] > 0)
+		return la_dot(m->vf + (size_t)i * k, m->vf + (size_t)j * k, k) /
+		    (r->fnorm[i] * r->fnorm[j]);
+	if (m->itag_start != NULL) {
+		uint32_t a, c, same = 0, na, nb;
+
+		na = m->itag_start[i + 1] - m->itag_start[i];
+		nb = m->itag_start[j + 1] - m->itag_start[j];
+		for (a = m->itag_start[i]; a < m->itag_start[i + 1]; a++)
+			for (c = m->itag_start[j]; c < m->itag_start[j + 1];
+			    c++)
+				same += m->itag[a] == m->itag[c];
+		return na + nb > same ? (float)same / (na + nb - same) : 0;
+	}
+	return 0;
+}
+
+int
+score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
+{
+	const struct model *m = &r->m;
+	size_t ni = m->meta.nitems, nt = m->meta.ntags, nseen, c, n;
+	int k = (int)m->meta.k, kk, t;
+	struct norms nm;
+	const float *x = NULL;
+	float cfmax = -INFINITY, itemmax = 0, todmax = 0, p[NPART];
+	uint32_t ntouched = 0, s, qq;
+
+	memset(&nm, 0, sizeof(nm));
+	nseen = r->keep_seen ? 0 : seen_items(r, b, q);
+	if (!r->keep_seen && nseen == 0 && q->nhist > 0 && b->seen == NULL)
+		return -1;
+	n = q->cand != NULL ? q->ncand : ni;
+	/* Collaborative: the user's factors against every candidate. */
+	if (k > 0 && r->w[P_CF] != 0) {
+		if (q->user >= 0)
+			x = m->uf + (size_t)q->user * k;
+		else if (q->nhist > 0 && fold_in(r, b, q) == 0)
+			x = b->x;
+	}
+	nm.cfmin = INFINITY;
+	if (x != NULL) {
+		for (c = 0; c < n; c++) {
+			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
+			float v = la_dot(x, m->vf + (size_t)i * k, k);
+
+			b->cf[i] = v;
+			if (v < nm.cfmin)
+				nm.cfmin = v;
+			if (v > cfmax)
+				cfmax = v;
+		}
+		nm.hascf = 1;
+		nm.cfscale = cfmax > nm.cfmin ? 1 / (cfmax - nm.cfmin) : 0;
+	}
+	/* Item neighbours of everything seen. */
+	if (m->meta.nb > 0 && r->w[P_ITEM] != 0) {
+		const uint32_t *sv = r->keep_seen ? NULL : b->seen;
+		size_t ns = r->keep_seen ? 0 : nseen;
+
+		for (s = 0; s < ns; s++)
+			for (qq = m->nb_start[sv[s]]; qq < m->nb_start[sv[s] +
+			    1]; qq++) {
+				uint32_t i = m->nb_item[qq];
+
+				if (b->item[i] == 0)
+					b->touched[ntouched++] = i;
+				b->item[i] += m->nb_sim[qq];
+				if (b->item[i] > itemmax)
+					itemmax = b->item[i];
+			}
+		nm.hasitem = 1;
+		nm.itemscale = itemmax > 0 ? 1 / itemmax : 0;
+	}
+	/* Content: the TF-IDF profile of the seen items' tags. */
+	if (nt > 0 && r->w[P_CONTENT] != 0 && !r->keep_seen && nseen > 0) {
+		double pn = 0;
+
+		memset(b->prof, 0, nt * sizeof(*b->prof));
+		for (s = 0; s < nseen; s++) {
+			uint32_t j = b->seen[s];
+
+			if (r->inorm[j] <= 0)
+				continue;
+			for (qq = m->itag_start[j]; qq < m->itag_start[j + 1];
+			    qq++)
+				b->prof[m->itag[qq]] += r->idf[m->itag[qq]] /
+				    r->inorm[j];
+		}
+		for (t = 0; t < (int)nt; t++)
+			pn += (double)b->prof[t] * b->prof[t];
+		nm.pnorm = (float)sqrt(pn);
+		nm.hascontent = nm.pnorm > 0;
+	}
+	/* Time of day: the user's tag shares at the request's daypart. */
+	if (nt > 0 && r->w[P_TOD] != 0 && q->user >= 0) {
+		int dp = ev_daypart(q->now, MODEL_DAYPARTS);
+
+		memset(b->tod, 0, nt * sizeof(*b->tod));
+		for (qq = m->upref_start[q->user];
+		    qq < m->upref_start[q->user + 1]; qq++)
+			if ((int)(m->upref_key[qq] >> 24) == dp) {
+				b->tod[m->upref_key[qq] & 0xffffff] =
+				    m->upref_w[qq];
+				nm.hastod = 1;
+			}
+		if (nm.hastod) {
+			for (c = 0; c < n; c++) {
+				uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
+				float v = 0;
+
+				for (qq = m->itag_start[i];
+				    qq < m->itag_start[i + 1]; qq++)
+					v += b->tod[m->itag[qq]];
+				if (v > todmax)
+					todmax = v;
+			}
+			nm.todscale = todmax > 0 ? 1 / todmax : 0;
+		}
+	}
+	nm.freshc = r->fresh_half_life > 0 && q->now > m->meta.t_end ?
+	    (float)exp2(-(q->now - m->meta.t_end) / r->fresh_half_life) : 1;
+	/* Blend, filter and keep the best. */
+	kk = r->div > 0 ? (q->k * 3 > 30 ? q->k * 3 : 30) : q->k;
+	if (kk > b->top.k)
+		kk = b->top.k;
+	la_topk_reset(&b->top);
+	{
+		int kkeep = b->top.k;
+
+		b->top.k = kk;
+		for (c = 0; c < n; c++) {
+			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
+
+			if (nseen > 0 && in_sorted(b->seen, nseen, i))
+				continue;
+			la_topk_push(&b->top, i, parts_of(r, b, &nm, i, p));
+		}
+		la_topk_sort(&b->top);
+		b->top.k = kkeep;
+	}
+	/* MMR: relevance against similarity to what is already chosen. */
+	q->nout = 0;
+	if (r->div > 0) {
+		int chosen[1024] = { 0 }, j, a;
+		float top = b->top.n > 0 ? b->top.val[0] : 1;
+
+		for (j = 0; j < q->k && j < b->top.n && j < 1024; j++) {
+			int best = -1;
+			float bv = -INFINITY;
+
+			for (a = 0; a < b->top.n && a < 1024; a++) {
+				float msim = 0, v;
+				int o;
+
+				if (chosen[a])
+					continue;
+				for (o = 0; o < q->nout; o++) {
+					float sv = item_sim(r, b->top.idx[a],
+					    q->out[o]);
+
+					if (sv > msim)
+						msim = sv;
+				}
+				v = (float)((1 - r->div) * b->top.val[a] /
+				    (top > 0 ? top : 1) - r->div * msim);
+				if (v > bv) {
+					bv = v;
+					best = a;
+				}
+			}
+			chosen[best] = 1;
+			q->out[q->nout++] = b->top.idx[best];
+		}
+	} else
+		for (t = 0; t < b->top.n && t < q->k; t++)
+			q->out[q->nout++] = b->top.idx[t];
+	for (t = 0; t < q->nout; t++)
+		q->score[t] = parts_of(r, b, &nm, q->out[t], q->parts + t *
+		    NPART);
+	/* Clean the sparse accumulator for the next request. */
+	for (s = 0; s < ntouched; s++)
+		b->item[b->touched[s]] = 0;
+	return 0;
+}
+
+static const char *
+title_of(const struct model *m, uint32_t i)
+{
+	if (m->titles != NULL && m->title_off[i] != 0)
+		return m->titles + m->title_off[i];
+	return m->item_names + m->item_off[i];
+}
+
+void
+reason(const struct ranker *r, const struct request *q, int at,
+    const uint32_t *seen, size_t nseen, char *buf, size_t sz)
+{
+	const struct model *m = &r->m;
+	const float *p = q->parts + at * NPART;
+	uint32_t i = q->out[at], qq;
+	int best = 0, j;
+	size_t s;
+
+	for (j = 1; j < NPART; j++)
+		if (p[j] > p[best])
+			best = j;
+	if (!(p[best] > 0)) {
+		snprintf(buf, sz, "recommended for you");
+		return;
+	}
+	switch (best) {
+	case P_CF:
+	case P_ITEM: {
+		float bs = -INFINITY;
+		long bj = -1;
+
+		for (s = 0; s < nseen; s++) {
+			float v = item_sim(r, i, seen[s]);
+
+			if (m->meta.nb > 0 && (m->meta.k == 0 || best == P_ITEM))
+				for (v = 0, qq = m->nb_start[i];
+				    qq < m->nb_start[i + 1]; qq++)
+					if (m->nb_item[qq] == seen[s])
+						v = m->nb_sim[qq];
+			if (v > bs) {
+				bs = v;
+				bj = seen[s];
+			}
+		}
+		if (bj >= 0)
+			snprintf(buf, sz, "because you watched %s",
+			    title_of(m, (uint32_t)bj));
+		else
+			snprintf(buf, sz, "recommended for you");
+		return;
+	}
+	case P_CONTENT:
+	case P_TOD: {
+		long bt = -1;
+		float bv = 0;
+
+		for (qq = m->itag_start[i]; qq < m->itag_start[i + 1]; qq++) {
+			uint32_t t = m->itag[qq];
+			float v = 0;
+
+			/* The item's tag the user watches most. */
+			for (s = 0; s < nseen; s++) {
+				uint32_t a;
+
+				for (a = m->itag_start[seen[s]];
+				    a < m->itag_start[seen[s] + 1]; a++)
+					v += m->itag[a] == t;
+			}
+			if (best == P_TOD && q->user >= 0) {
+				uint32_t u;
+				int dp = ev_daypart(q->now, MODEL_DAYPARTS);
+
+				v = 0;
+				for (u = m->upref_start[q->user];
+				    u < m->upref_start[q->user + 1]; u++)
+					if (m->upref_key[u] ==
+					    ((uint32_t)dp << 24 | t))
+						v = m->upref_w[u];
+			}
+			if (v > bv) {
+				bv = v;
+				bt = t;
+			}
+		}
+		if (bt < 0)
+			snprintf(buf, sz, "recommended for you");
+		else if (best == P_TOD)
+			snprintf(buf, sz, "matches your %s taste for %s",
+			    daypart_names[ev_daypart(q->now, MODEL_DAYPARTS)],
+			    m->tag_names + m->tag_off[bt]);
+		else
+			snprintf(buf, sz, "more %s, which you watch often",
+			    m->tag_names + m->tag_off[bt]);
+		return;
+	}
+	case P_FRESH:
+		snprintf(buf, sz, "new release");
+		return;
+	case P_POP:
+		snprintf(buf, sz, "popular with everyone");
+		return;
+	default:
+		if (m->meta.recent_days <= 7)
+			snprintf(buf, sz, "popular this week");
+		else
+			snprintf(buf, sz, "popular in the last %.0f days",
+			    m->meta.recent_days);
+		return;
+	}
+}
