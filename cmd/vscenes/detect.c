@@ -31,7 +31,8 @@ struct slot {
 
 struct bnd {
 	long	 k;		/* first frame of the new scene */
-	enum det_kind kind;
+	enum det_kind kind;	/* for merging: what explains the change */
+	enum det_kind in, out;	/* as reported: how the scenes begin, end */
 	int	 white;
 	double	 conf;
 	long	 k0, k1;	/* transition span (frames), k0 <= k <= k1 */
@@ -164,7 +165,7 @@ det_new(const struct det_params *p, det_emit_fn emit, void *arg)
 	d->arg = arg;
 	d->black0 = -1;
 	d->first_light = -1;
-	d->sin.kind = K_START;
+	d->sin.kind = d->sin.in = d->sin.out = K_START;
 	d->sin.conf = 1;
 	return d;
 }
@@ -199,6 +200,21 @@ add_bnd(struct det *d, const struct bnd *nb)
 	if (nb->k <= d->sk + (d->index == 0 && d->sk == 0 ? 0 : 0) ||
 	    nb->k < d->sk + d->p.min_scene)
 		return;
+	/* A fade explains the jumps at its edges: no cuts inside it. */
+	if (nb->kind == K_CUT)
+		for (i = 0; i < d->nb; i++)
+			if (d->b[i].kind == K_FADE && nb->k >= d->b[i].k0 &&
+			    nb->k <= d->b[i].k1)
+				return;
+	if (nb->kind == K_FADE)
+		for (i = 0; i < d->nb; i++)
+			if (d->b[i].kind == K_CUT && d->b[i].k >= nb->k0 &&
+			    d->b[i].k <= nb->k1) {
+				memmove(d->b + i, d->b + i + 1,
+				    (size_t)(d->nb - i - 1) * sizeof(d->b[0]));
+				d->nb--;
+				i--;
+			}
 	for (i = 0; i < d->nb; i++) {
 		struct bnd *o = &d->b[i];
 
@@ -227,21 +243,6 @@ add_bnd(struct det *d, const struct bnd *nb)
 			return;
 		}
 	}
-	/* A fade explains the jumps at its edges: no cuts inside it. */
-	if (nb->kind == K_CUT)
-		for (i = 0; i < d->nb; i++)
-			if (d->b[i].kind == K_FADE && nb->k >= d->b[i].k0 &&
-			    nb->k <= d->b[i].k1)
-				return;
-	if (nb->kind == K_FADE)
-		for (i = 0; i < d->nb; i++)
-			if (d->b[i].kind == K_CUT && d->b[i].k >= nb->k0 &&
-			    d->b[i].k <= nb->k1) {
-				memmove(d->b + i, d->b + i + 1,
-				    (size_t)(d->nb - i - 1) * sizeof(d->b[0]));
-				d->nb--;
-				i--;
-			}
 	if (d->nb == MAXB)
 		return;
 	for (i = d->nb; i > 0 && d->b[i - 1].k > nb->k; i--)
@@ -332,7 +333,7 @@ test_cut(struct det *d, long j)
 		return;
 	memset(&nb, 0, sizeof(nb));
 	nb.k = nb.k0 = nb.k1 = j;
-	nb.kind = K_CUT;
+	nb.kind = nb.in = nb.out = K_CUT;
 	nb.conf = 0.5 + 0.5 * (c - thr) / thr;
 	if (nb.conf > 1)
 		nb.conf = 1;
@@ -422,6 +423,12 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		A = S(d, a)->v.sig;
 		B = S(d, b)->v.sig;
 		F = S(d, j)->v.sig;
+		/* near black or white frames it is the fade test's call */
+		for (k = a; k <= b; k++)
+			if (S(d, k)->black || S(d, k)->white)
+				break;
+		if (k <= b)
+			continue;
 		/* the plain distance bounds the motion-compensated one */
 		if (det_dist(A, B) < d->p.grad)
 			continue;
@@ -523,19 +530,26 @@ test_grad(struct det *d, long j, int final)
 		return;		/* too weak to tell from motion */
 	memset(&nb, 0, sizeof(nb));
 	nb.k = g->best;
-	nb.k0 = g->first - g->h > 0 ? g->first - g->h : 0;
+	/* the span: the run, widened by h, at most 2h either side of best */
+	nb.k0 = g->first - g->h > g->best - 2 * g->h ? g->first - g->h :
+	    g->best - 2 * g->h;
+	if (nb.k0 < 0)
+		nb.k0 = 0;
 	/*
 	 * A blend out of the opening black is the picture fading in, not a
 	 * boundary.
 	 */
 	if (d->index == 0 && d->nb == 0 && (S(d, nb.k0)->black ||
 	    S(d, nb.k0)->white) && d->first_light >= nb.k0) {
-		d->sin.kind = K_FADE;
+		d->sin.kind = d->sin.in = K_FADE;
 		d->sin.white = S(d, nb.k0)->white;
 		return;
 	}
-	nb.k1 = j - 1 + g->h < d->n ? j - 1 + g->h : d->n - 1;
-	nb.kind = g->kind;
+	nb.k1 = j - 1 + g->h < g->best + 2 * g->h ? j - 1 + g->h :
+	    g->best + 2 * g->h;
+	if (nb.k1 >= d->n)
+		nb.k1 = d->n - 1;
+	nb.kind = nb.in = nb.out = g->kind;
 	nb.conf = g->score / 0.2;
 	if (nb.conf > 1)
 		nb.conf = 1;
@@ -561,12 +575,31 @@ ramp(struct det *d, long e, int dir)
 	return l4 > 0.05 && l1 < 0.7 * l4;
 }
 
+/*
+ * A longer ramp, for a fade on one side of the dark run only (the other
+ * side a cut): still changing 3 frames away, so that the decay of a
+ * camera flash does not pass for a fade.
+ */
+static int
+long_ramp(struct det *d, long e, int dir)
+{
+	double lv = S(d, e)->v.luma, l3, l6;
+	long k3 = e + 3 * dir, k6 = e + 6 * dir;
+
+	if (!ramp(d, e, dir) || k6 < 0 || k6 >= d->n)
+		return 0;
+	l3 = fabs(S(d, k3)->v.luma - lv);
+	l6 = fabs(S(d, k6)->v.luma - lv);
+	return l3 < 0.85 * l6;
+}
+
 static void
 test_fade(struct det *d, long j, int final)
 {
 	struct slot *s = S(d, j);
 	int dark = !final && (s->black || s->white);
 	long k0, k1, mid;
+	int pre, post;
 	struct bnd nb;
 
 	if (dark && d->black0 < 0) {
@@ -581,8 +614,17 @@ test_fade(struct det *d, long j, int final)
 	}
 	/* the dark run [black0, j) has ended */
 	mid = (d->black0 + j - 1) / 2;
-	if (!d->nonblack_seen || final || !ramp(d, d->black0, -1) ||
-	    !ramp(d, j - 1, 1)) {
+	pre = ramp(d, d->black0, -1);
+	post = ramp(d, j - 1, 1);
+	if (!d->nonblack_seen && !final && d->index == 0 && d->nb == 0 &&
+	    post) {
+		d->sin.kind = d->sin.in = K_FADE;	/* the opening fade-in */
+		d->sin.white = d->run_white;
+	}
+	if (!d->nonblack_seen || final || (!pre && !post) ||
+	    (!pre && !long_ramp(d, j - 1, 1)) ||
+	    (!post && !long_ramp(d, d->black0, -1)) ||
+	    (pre != post && j - d->black0 < 2)) {
 		d->nonblack_seen = !final;
 		d->black0 = -1;
 		return;	/* opening black, a flash, or a fade-out at the end */
@@ -600,7 +642,14 @@ test_fade(struct det *d, long j, int final)
 	nb.k = mid;
 	nb.k0 = k0;
 	nb.k1 = k1;
-	nb.kind = K_FADE;
+	nb.kind = nb.in = nb.out = K_FADE;
+	if (!post) {		/* fade-out, then a cut out of the dark */
+		nb.k = nb.k1 = j;
+		nb.in = K_CUT;
+	} else if (!pre) {	/* a cut into the dark, then a fade-in */
+		nb.k = nb.k0 = d->black0;
+		nb.out = K_CUT;
+	}
 	nb.white = d->run_white;
 	nb.conf = 0.9;
 	add_bnd(d, &nb);
@@ -670,7 +719,7 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		s.frame_end = f1->frame;
 		s.pts_end = f1->pts;
 		s.end = f1->t;
-		s.out = out->kind;
+		s.out = out->out;
 		s.out_white = out->white;
 	} else {
 		const struct vfeat *fl = &S(d, k - 1)->v;
@@ -681,7 +730,7 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		    S(d, k - 2)->v.pts : fl->pts));
 		s.out = K_END;
 	}
-	s.in = d->sin.kind;
+	s.in = d->sin.in;
 	s.in_white = d->sin.white;
 	s.in_conf = d->sin.conf;
 	s.in_f0 = d->in_f0;
