@@ -19,6 +19,7 @@
 #define FIN	64
 #define WIN	12	/* half-width of the local level window */
 #define MAXB	64	/* pending boundaries */
+#define OUTSIDE	1.2	/* change outside a transition, relative to in it */
 
 static const int hs[] = { 3, 5, 8, 12 };
 #define NH	((int)(sizeof(hs) / sizeof(hs[0])))
@@ -438,6 +439,15 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		for (k = a + 1; k <= b; k++)
 			if (S(d, k)->c > maxc)
 				maxc = S(d, k)->c;
+		/*
+		 * A transition is a change that starts and ends: the pictures
+		 * h before A and h after B differ from A and B less than A
+		 * and B from each other.  A car crossing a still scene keeps
+		 * changing it at one rate.
+		 */
+		if (a - h >= 0 && b + h < d->n && det_dist_mc(S(d, a - h)->v.sig,
+		    A) + det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
+			continue;
 		/* one jump carrying the change is a cut, not a transition */
 		if (maxc > 0.6 * det_dist(A, B))
 			continue;
@@ -539,10 +549,10 @@ test_grad(struct det *d, long j, int final)
 	 * A blend out of the opening black is the picture fading in, not a
 	 * boundary.
 	 */
-	if (d->index == 0 && d->nb == 0 && (S(d, nb.k0)->black ||
-	    S(d, nb.k0)->white) && d->first_light >= nb.k0) {
+	if (d->index == 0 && d->nb == 0 && d->first_light > 0 &&
+	    nb.k0 <= d->first_light + 2 * g->h) {
 		d->sin.kind = d->sin.in = K_FADE;
-		d->sin.white = S(d, nb.k0)->white;
+		d->sin.white = S(d, 0)->white;
 		return;
 	}
 	nb.k1 = j - 1 + g->h < g->best + 2 * g->h ? j - 1 + g->h :
@@ -854,7 +864,7 @@ det_frame(struct det *d, const struct vfeat *v)
 		memset(s->v.sig, (int)lrint(v->luma * 255), VSIG_N);
 	s->c = d->n > 0 ? det_dist_mc(S(d, d->n - 1)->v.sig, s->v.sig) : 0;
 	s->black = v->luma < 0.08 && v->contrast < 0.05;
-	s->white = v->luma > 0.92 && v->contrast < 0.05;
+	s->white = v->luma > 0.88 && v->contrast < 0.05;
 	if (d->first_light < 0 && !s->black && !s->white)
 		d->first_light = d->n;
 	d->n++;
