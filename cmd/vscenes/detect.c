@@ -198,9 +198,8 @@ add_bnd(struct det *d, const struct bnd *nb)
 {
 	int i, j;
 
-	if (nb->k <= d->sk + (d->index == 0 && d->sk == 0 ? 0 : 0) ||
-	    nb->k < d->sk + d->p.min_scene)
-		return;
+	if (nb->k < d->sk + d->p.min_scene)
+		return;		/* too close to the scene's start */
 	/* A fade explains the jumps at its edges: no cuts inside it. */
 	if (nb->kind == K_CUT)
 		for (i = 0; i < d->nb; i++)
@@ -327,9 +326,6 @@ test_cut(struct det *d, long j)
 	 */
 	if (c < 1.5 * nbmax + 0.01)
 		return;
-	if (getenv("VSCENES_DEBUG"))
-		fprintf(stderr, "cut? %ld c %.3f ctx %.3f nb %.3f cross %.3f\n",
-		    S(d, j)->v.frame, c, ctx, nbmax, cross);
 	if (cross < 2 && cross < 0.5 * c)
 		return;
 	memset(&nb, 0, sizeof(nb));
@@ -480,10 +476,6 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		 */
 		if (spread(A, B) < 0.5)
 			continue;
-		if (getenv("VSCENES_DEBUG"))
-				fprintf(stderr, "grad? %ld h %d dab %.3f al %.2f eb "
-			    "%.2f ew %.2f pb %.2f maxc %.3f sp %.2f\n",
-			    S(d, j)->v.frame, h, dab, al, eb, ew, nbn, maxc, spread(A, B));
 		if (al > 0.2 && al < 0.8 && eb < 0.3) {
 			sc = dab * (1 - eb / 0.3);
 			if (sc > best) {

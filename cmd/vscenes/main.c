@@ -189,13 +189,6 @@ out:
 	return rv;
 }
 
-static int
-bad(struct ctx *c, struct ndj_policy *pol, struct rerr *e)
-{
-	(void)c;
-	return ndj_policy_bad(pol, e);
-}
-
 /* Reads frame, audio and media records; other records are ignored. */
 static int
 run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
@@ -210,14 +203,14 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 		if (n < 0) {
 			if (e.code != EX_DATAERR)
 				return cli_report(&e);
-			if ((rv = bad(c, pol, &e)) != 0)
+			if ((rv = ndj_policy_bad(pol, &e)) != 0)
 				return rv;
 			continue;
 		}
 		if (ndj_get_str(r, rec, "type", 0, &type, &e) < 0 ||
 		    ndj_get_str(r, rec, "src", 1, &src, &e) < 0) {
 			json_decref(rec);
-			if ((rv = bad(c, pol, &e)) != 0)
+			if ((rv = ndj_policy_bad(pol, &e)) != 0)
 				return rv;
 			continue;
 		}
@@ -260,7 +253,7 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 
 			if (vrec_frame_parse(r, rec, &v, &e) < 0) {
 				json_decref(rec);
-				if ((rv = bad(c, pol, &e)) != 0)
+				if ((rv = ndj_policy_bad(pol, &e)) != 0)
 					return rv;
 				continue;
 			}
@@ -276,7 +269,7 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 			    ndj_get_num(r, rec, "lufs_m", 1, &w.lufs_m, &e) < 0 ||
 			    ndj_get_num(r, rec, "lufs_s", 1, &w.lufs_s, &e) < 0) {
 				json_decref(rec);
-				if ((rv = bad(c, pol, &e)) != 0)
+				if ((rv = ndj_policy_bad(pol, &e)) != 0)
 					return rv;
 				continue;
 			}
