@@ -441,8 +441,9 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		 * and B from each other.  A car crossing a still scene keeps
 		 * changing it at one rate.
 		 */
-		if (a - h >= 0 && b + h < d->n && det_dist_mc(S(d, a - h)->v.sig,
-		    A) + det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
+		if (a - h >= 0 && b + h < d->n &&
+		    det_dist_mc(S(d, a - h)->v.sig, A) +
+		    det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
 			continue;
 		/* one jump carrying the change is a cut, not a transition */
 		if (maxc > 0.6 * det_dist(A, B))
@@ -620,7 +621,8 @@ test_fade(struct det *d, long j, int final)
 	post = ramp(d, j - 1, 1);
 	if (!d->nonblack_seen && !final && d->index == 0 && d->nb == 0 &&
 	    post) {
-		d->sin.kind = d->sin.in = K_FADE;	/* the opening fade-in */
+		/* the opening fade-in */
+		d->sin.kind = d->sin.in = K_FADE;
 		d->sin.white = d->run_white;
 	}
 	if (!d->nonblack_seen || final || (!pre && !post) ||
@@ -629,7 +631,8 @@ test_fade(struct det *d, long j, int final)
 	    (pre != post && j - d->black0 < 2)) {
 		d->nonblack_seen = !final;
 		d->black0 = -1;
-		return;	/* opening black, a flash, or a fade-out at the end */
+		/* opening black, a flash, or a fade-out at the end */
+		return;
 	}
 	/* the span: the luma ramps on either side, at most 24 frames each */
 	for (k0 = d->black0; k0 > 0 && k0 > d->black0 - 24 &&

@@ -189,6 +189,21 @@ out:
 	return rv;
 }
 
+/* Reads an audio record's fields into w.  Returns 0 or -1 with e. */
+static int
+audio_parse(struct ndj_reader *r, const json_t *rec, struct au_win *w,
+    struct rerr *e)
+{
+	if (ndj_get_num(r, rec, "t", 0, &w->t, e) < 0 ||
+	    ndj_get_num(r, rec, "dur", 0, &w->dur, e) < 0 ||
+	    ndj_get_num(r, rec, "rms", 0, &w->rms, e) < 0 ||
+	    ndj_get_num(r, rec, "peak", 1, &w->peak, e) < 0 ||
+	    ndj_get_num(r, rec, "lufs_m", 1, &w->lufs_m, e) < 0 ||
+	    ndj_get_num(r, rec, "lufs_s", 1, &w->lufs_s, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* Reads frame, audio and media records; other records are ignored. */
 static int
 run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
@@ -245,7 +260,8 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 			if (ndj_get_num(r, rec, "fps", 1, &fps, &e) >= 0)
 				c->x.fps = fps;
 			if (ndj_get_str(r, rec, "tb", 1, &tb, &e) >= 0 && tb &&
-			    sscanf(tb, "%d/%d", &c->x.tb_num, &c->x.tb_den) != 2)
+			    sscanf(tb, "%d/%d", &c->x.tb_num,
+			    &c->x.tb_den) != 2)
 				c->x.tb_num = c->x.tb_den = 0;
 			ndj_policy_ok(pol);
 		} else if (strcmp(type, "frame") == 0) {
@@ -262,12 +278,7 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 		} else {
 			struct au_win w = { 0 };
 
-			if (ndj_get_num(r, rec, "t", 0, &w.t, &e) < 0 ||
-			    ndj_get_num(r, rec, "dur", 0, &w.dur, &e) < 0 ||
-			    ndj_get_num(r, rec, "rms", 0, &w.rms, &e) < 0 ||
-			    ndj_get_num(r, rec, "peak", 1, &w.peak, &e) < 0 ||
-			    ndj_get_num(r, rec, "lufs_m", 1, &w.lufs_m, &e) < 0 ||
-			    ndj_get_num(r, rec, "lufs_s", 1, &w.lufs_s, &e) < 0) {
+			if (audio_parse(r, rec, &w, &e) < 0) {
 				json_decref(rec);
 				if ((rv = ndj_policy_bad(pol, &e)) != 0)
 					return rv;
