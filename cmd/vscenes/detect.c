@@ -124,33 +124,41 @@ double
 det_dist_mc(const uint8_t *a, const uint8_t *b)
 {
 	double best = 2;
-	int dx, dy, x, y, k;
+	int dx, dy, y, k;
 
-	for (dy = -1; dy <= 1; dy++)
-		for (dx = -2; dx <= 2; dx++) {
-			unsigned s = 0, n = 0;
+	/*
+	 * Shifts in order of likelihood (none first), each abandoned as soon
+	 * as its partial sum cannot beat the best so far.
+	 */
+	static const signed char order[15][2] = {
+		{ 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 },
+		{ -1, -1 }, { 1, -1 }, { -1, 1 }, { 1, 1 }, { -2, 0 },
+		{ 2, 0 }, { -2, -1 }, { 2, -1 }, { -2, 1 }, { 2, 1 }
+	};
+	int o;
 
-			for (y = 0; y < VSIG_H; y++) {
-				int yy = y + dy;
+	for (o = 0; o < 15; o++) {
+		unsigned s = 0, n, limit;
+		int x0, x1, y0, y1;
 
-				if (yy < 0 || yy >= VSIG_H)
-					continue;
-				for (x = 0; x < VSIG_W; x++) {
-					int xx = x + dx;
-					const uint8_t *p, *q;
+		dx = order[o][0];
+		dy = order[o][1];
+		x0 = dx < 0 ? -dx : 0;
+		x1 = dx > 0 ? VSIG_W - dx : VSIG_W;
+		y0 = dy < 0 ? -dy : 0;
+		y1 = dy > 0 ? VSIG_H - dy : VSIG_H;
+		n = (unsigned)(3 * (x1 - x0) * (y1 - y0));
+		limit = best < 2 ? (unsigned)(best * 255 * n) + 1 : ~0u;
+		for (y = y0; y < y1 && s < limit; y++) {
+			const uint8_t *p = a + (y * VSIG_W + x0) * 3;
+			const uint8_t *q = b + ((y + dy) * VSIG_W + x0 + dx) * 3;
 
-					if (xx < 0 || xx >= VSIG_W)
-						continue;
-					p = a + (y * VSIG_W + x) * 3;
-					q = b + (yy * VSIG_W + xx) * 3;
-					for (k = 0; k < 3; k++)
-						s += (unsigned)abs(p[k] - q[k]);
-					n += 3;
-				}
-			}
-			if (n > 0 && (double)s / n / 255 < best)
-				best = (double)s / n / 255;
+			for (k = 0; k < 3 * (x1 - x0); k++)
+				s += (unsigned)abs(p[k] - q[k]);
 		}
+		if (s < limit && (double)s / n / 255 < best)
+			best = (double)s / n / 255;
+	}
 	return best;
 }
 
