@@ -19,7 +19,11 @@
 #define FIN	64
 #define WIN	12	/* half-width of the local level window */
 #define MAXB	64	/* pending boundaries */
-#define OUTSIDE	1.2	/* change outside a transition, relative to in it */
+/*
+ * Change outside a transition (h frames on each side) relative to the
+ * change across it (2h frames): a steady change, such as a zoom, gives 1.
+ */
+#define OUTSIDE	1.0
 
 static const int hs[] = { 3, 5, 8, 12 };
 #define NH	((int)(sizeof(hs) / sizeof(hs[0])))
@@ -445,9 +449,9 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 				maxc = S(d, k)->c;
 		/*
 		 * A transition is a change that starts and ends: the pictures
-		 * h before A and h after B differ from A and B less than A
-		 * and B from each other.  A car crossing a still scene keeps
-		 * changing it at one rate.
+		 * h before A and h after B differ from A and B, per frame,
+		 * less than A and B do.  A car crossing a still scene, or a
+		 * zoom, keeps changing it at one rate.
 		 */
 		if (a - h >= 0 && b + h < d->n &&
 		    det_dist_mc(S(d, a - h)->v.sig, A) +
