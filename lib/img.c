@@ -75,14 +75,15 @@ img_box(const uint8_t *src, int w, int h, int c, uint8_t *dst, int dw, int dh)
 {
 	int x, y, k, sx, sy;
 
-	if (c == 1 && dw * 2 == w && dh * 2 == h) {	/* the common halving */
+	/* the common case, halving */
+	if (c == 1 && dw * 2 == w && dh * 2 == h) {
 		for (y = 0; y < dh; y++) {
 			const uint8_t *p = src + (size_t)2 * y * w, *q = p + w;
 
 			for (x = 0; x < dw; x++)
 				dst[y * dw + x] = (uint8_t)((p[2 * x] +
-				    p[2 * x + 1] + q[2 * x] + q[2 * x + 1] + 2) >>
-				    2);
+				    p[2 * x + 1] + q[2 * x] + q[2 * x + 1] +
+				    2) >> 2);
 		}
 		return;
 	}
@@ -246,7 +247,7 @@ img_motion(const uint8_t *prev, const uint8_t *cur, int w, int h)
 				}
 			nb++;
 			if (hi - lo < 12)
-				continue;	/* flat: motion not observable */
+				continue;	/* flat: motion unobservable */
 			zero = best = sad8(cb, p + by * hw + bx, hw);
 			for (dy = -R; dy <= R; dy++)
 				for (dx = -R; dx <= R; dx++) {

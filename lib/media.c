@@ -620,7 +620,7 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
 	int cb[1025], x, y, c, nr;
 
 	if (sw > 8192)
-		sw = 8192;	/* wider pictures: their right edge is ignored */
+		sw = 8192;	/* wider: the right edge is ignored */
 	if (dw > 1024)
 		dw = 1024;
 	for (x = 0; x <= dw; x++)
@@ -654,7 +654,8 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
 			}
 		}
 		for (x = 0; x < dw; x++) {
-			int c0 = cb[x], c1 = cb[x + 1] > c0 ? cb[x + 1] : c0 + 1;
+			int c0 = cb[x];
+			int c1 = cb[x + 1] > c0 ? cb[x + 1] : c0 + 1;
 			unsigned sum = 0, n = (unsigned)(nr * (c1 - c0));
 
 			for (c = c0; c < c1; c++)

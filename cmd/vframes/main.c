@@ -167,8 +167,8 @@ run(const char *path, void *arg)
 		goto out;
 	}
 	ao.src = name;
-	if (mi->has_audio && (au = au_open(mi->audio_rate, o->hop, 0, emit_audio,
-	    &ao, &e)) == NULL) {
+	if (mi->has_audio && (au = au_open(mi->audio_rate, o->hop, 0,
+	    emit_audio, &ao, &e)) == NULL) {
 		rv = cli_report(&e);
 		goto out;
 	}

@@ -19,6 +19,11 @@
 #define FIN	64
 #define WIN	12	/* half-width of the local level window */
 #define MAXB	64	/* pending boundaries */
+/*
+ * Change outside a transition (h frames on each side) relative to the
+ * change across it (2h frames): a steady change, such as a zoom, gives 1.
+ */
+#define OUTSIDE	1.0
 
 static const int hs[] = { 3, 5, 8, 12 };
 #define NH	((int)(sizeof(hs) / sizeof(hs[0])))
@@ -31,7 +36,8 @@ struct slot {
 
 struct bnd {
 	long	 k;		/* first frame of the new scene */
-	enum det_kind kind;
+	enum det_kind kind;	/* for merging: what explains the change */
+	enum det_kind in, out;	/* as reported: how the scenes begin, end */
 	int	 white;
 	double	 conf;
 	long	 k0, k1;	/* transition span (frames), k0 <= k <= k1 */
@@ -122,33 +128,41 @@ double
 det_dist_mc(const uint8_t *a, const uint8_t *b)
 {
 	double best = 2;
-	int dx, dy, x, y, k;
+	int dx, dy, y, k;
 
-	for (dy = -1; dy <= 1; dy++)
-		for (dx = -2; dx <= 2; dx++) {
-			unsigned s = 0, n = 0;
+	/*
+	 * Shifts in order of likelihood (none first), each abandoned as soon
+	 * as its partial sum cannot beat the best so far.
+	 */
+	static const signed char order[15][2] = {
+		{ 0, 0 }, { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 },
+		{ -1, -1 }, { 1, -1 }, { -1, 1 }, { 1, 1 }, { -2, 0 },
+		{ 2, 0 }, { -2, -1 }, { 2, -1 }, { -2, 1 }, { 2, 1 }
+	};
+	int o;
 
-			for (y = 0; y < VSIG_H; y++) {
-				int yy = y + dy;
+	for (o = 0; o < 15; o++) {
+		unsigned s = 0, n, limit;
+		int x0, x1, y0, y1;
 
-				if (yy < 0 || yy >= VSIG_H)
-					continue;
-				for (x = 0; x < VSIG_W; x++) {
-					int xx = x + dx;
-					const uint8_t *p, *q;
+		dx = order[o][0];
+		dy = order[o][1];
+		x0 = dx < 0 ? -dx : 0;
+		x1 = dx > 0 ? VSIG_W - dx : VSIG_W;
+		y0 = dy < 0 ? -dy : 0;
+		y1 = dy > 0 ? VSIG_H - dy : VSIG_H;
+		n = (unsigned)(3 * (x1 - x0) * (y1 - y0));
+		limit = best < 2 ? (unsigned)(best * 255 * n) + 1 : ~0u;
+		for (y = y0; y < y1 && s < limit; y++) {
+			const uint8_t *p = a + (y * VSIG_W + x0) * 3;
+			const uint8_t *q = b + ((y + dy) * VSIG_W + x0 + dx) * 3;
 
-					if (xx < 0 || xx >= VSIG_W)
-						continue;
-					p = a + (y * VSIG_W + x) * 3;
-					q = b + (yy * VSIG_W + xx) * 3;
-					for (k = 0; k < 3; k++)
-						s += (unsigned)abs(p[k] - q[k]);
-					n += 3;
-				}
-			}
-			if (n > 0 && (double)s / n / 255 < best)
-				best = (double)s / n / 255;
+			for (k = 0; k < 3 * (x1 - x0); k++)
+				s += (unsigned)abs(p[k] - q[k]);
 		}
+		if (s < limit && (double)s / n / 255 < best)
+			best = (double)s / n / 255;
+	}
 	return best;
 }
 
@@ -164,7 +178,7 @@ det_new(const struct det_params *p, det_emit_fn emit, void *arg)
 	d->arg = arg;
 	d->black0 = -1;
 	d->first_light = -1;
-	d->sin.kind = K_START;
+	d->sin.kind = d->sin.in = d->sin.out = K_START;
 	d->sin.conf = 1;
 	return d;
 }
@@ -196,9 +210,23 @@ add_bnd(struct det *d, const struct bnd *nb)
 {
 	int i, j;
 
-	if (nb->k <= d->sk + (d->index == 0 && d->sk == 0 ? 0 : 0) ||
-	    nb->k < d->sk + d->p.min_scene)
-		return;
+	if (nb->k < d->sk + d->p.min_scene)
+		return;		/* too close to the scene's start */
+	/* A fade explains the jumps at its edges: no cuts inside it. */
+	if (nb->kind == K_CUT)
+		for (i = 0; i < d->nb; i++)
+			if (d->b[i].kind == K_FADE && nb->k >= d->b[i].k0 &&
+			    nb->k <= d->b[i].k1)
+				return;
+	if (nb->kind == K_FADE)
+		for (i = 0; i < d->nb; i++)
+			if (d->b[i].kind == K_CUT && d->b[i].k >= nb->k0 &&
+			    d->b[i].k <= nb->k1) {
+				memmove(d->b + i, d->b + i + 1,
+				    (size_t)(d->nb - i - 1) * sizeof(d->b[0]));
+				d->nb--;
+				i--;
+			}
 	for (i = 0; i < d->nb; i++) {
 		struct bnd *o = &d->b[i];
 
@@ -227,21 +255,6 @@ add_bnd(struct det *d, const struct bnd *nb)
 			return;
 		}
 	}
-	/* A fade explains the jumps at its edges: no cuts inside it. */
-	if (nb->kind == K_CUT)
-		for (i = 0; i < d->nb; i++)
-			if (d->b[i].kind == K_FADE && nb->k >= d->b[i].k0 &&
-			    nb->k <= d->b[i].k1)
-				return;
-	if (nb->kind == K_FADE)
-		for (i = 0; i < d->nb; i++)
-			if (d->b[i].kind == K_CUT && d->b[i].k >= nb->k0 &&
-			    d->b[i].k <= nb->k1) {
-				memmove(d->b + i, d->b + i + 1,
-				    (size_t)(d->nb - i - 1) * sizeof(d->b[0]));
-				d->nb--;
-				i--;
-			}
 	if (d->nb == MAXB)
 		return;
 	for (i = d->nb; i > 0 && d->b[i - 1].k > nb->k; i--)
@@ -325,14 +338,11 @@ test_cut(struct det *d, long j)
 	 */
 	if (c < 1.5 * nbmax + 0.01)
 		return;
-	if (getenv("VSCENES_DEBUG"))
-		fprintf(stderr, "cut? %ld c %.3f ctx %.3f nb %.3f cross %.3f\n",
-		    S(d, j)->v.frame, c, ctx, nbmax, cross);
 	if (cross < 2 && cross < 0.5 * c)
 		return;
 	memset(&nb, 0, sizeof(nb));
 	nb.k = nb.k0 = nb.k1 = j;
-	nb.kind = K_CUT;
+	nb.kind = nb.in = nb.out = K_CUT;
 	nb.conf = 0.5 + 0.5 * (c - thr) / thr;
 	if (nb.conf > 1)
 		nb.conf = 1;
@@ -422,6 +432,12 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		A = S(d, a)->v.sig;
 		B = S(d, b)->v.sig;
 		F = S(d, j)->v.sig;
+		/* near black or white frames it is the fade test's call */
+		for (k = a; k <= b; k++)
+			if (S(d, k)->black || S(d, k)->white)
+				break;
+		if (k <= b)
+			continue;
 		/* the plain distance bounds the motion-compensated one */
 		if (det_dist(A, B) < d->p.grad)
 			continue;
@@ -431,6 +447,16 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		for (k = a + 1; k <= b; k++)
 			if (S(d, k)->c > maxc)
 				maxc = S(d, k)->c;
+		/*
+		 * A transition is a change that starts and ends: the pictures
+		 * h before A and h after B differ from A and B, per frame,
+		 * less than A and B do.  A car crossing a still scene, or a
+		 * zoom, keeps changing it at one rate.
+		 */
+		if (a - h >= 0 && b + h < d->n &&
+		    det_dist_mc(S(d, a - h)->v.sig, A) +
+		    det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
+			continue;
 		/* one jump carrying the change is a cut, not a transition */
 		if (maxc > 0.6 * det_dist(A, B))
 			continue;
@@ -463,10 +489,6 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		 */
 		if (spread(A, B) < 0.5)
 			continue;
-		if (getenv("VSCENES_DEBUG"))
-				fprintf(stderr, "grad? %ld h %d dab %.3f al %.2f eb "
-			    "%.2f ew %.2f pb %.2f maxc %.3f sp %.2f\n",
-			    S(d, j)->v.frame, h, dab, al, eb, ew, nbn, maxc, spread(A, B));
 		if (al > 0.2 && al < 0.8 && eb < 0.3) {
 			sc = dab * (1 - eb / 0.3);
 			if (sc > best) {
@@ -523,19 +545,26 @@ test_grad(struct det *d, long j, int final)
 		return;		/* too weak to tell from motion */
 	memset(&nb, 0, sizeof(nb));
 	nb.k = g->best;
-	nb.k0 = g->first - g->h > 0 ? g->first - g->h : 0;
+	/* the span: the run, widened by h, at most 2h either side of best */
+	nb.k0 = g->first - g->h > g->best - 2 * g->h ? g->first - g->h :
+	    g->best - 2 * g->h;
+	if (nb.k0 < 0)
+		nb.k0 = 0;
 	/*
 	 * A blend out of the opening black is the picture fading in, not a
 	 * boundary.
 	 */
-	if (d->index == 0 && d->nb == 0 && (S(d, nb.k0)->black ||
-	    S(d, nb.k0)->white) && d->first_light >= nb.k0) {
-		d->sin.kind = K_FADE;
-		d->sin.white = S(d, nb.k0)->white;
+	if (d->index == 0 && d->nb == 0 && d->first_light > 0 &&
+	    nb.k0 <= d->first_light + 2 * g->h) {
+		d->sin.kind = d->sin.in = K_FADE;
+		d->sin.white = S(d, 0)->white;
 		return;
 	}
-	nb.k1 = j - 1 + g->h < d->n ? j - 1 + g->h : d->n - 1;
-	nb.kind = g->kind;
+	nb.k1 = j - 1 + g->h < g->best + 2 * g->h ? j - 1 + g->h :
+	    g->best + 2 * g->h;
+	if (nb.k1 >= d->n)
+		nb.k1 = d->n - 1;
+	nb.kind = nb.in = nb.out = g->kind;
 	nb.conf = g->score / 0.2;
 	if (nb.conf > 1)
 		nb.conf = 1;
@@ -561,12 +590,31 @@ ramp(struct det *d, long e, int dir)
 	return l4 > 0.05 && l1 < 0.7 * l4;
 }
 
+/*
+ * A longer ramp, for a fade on one side of the dark run only (the other
+ * side a cut): still changing 3 frames away, so that the decay of a
+ * camera flash does not pass for a fade.
+ */
+static int
+long_ramp(struct det *d, long e, int dir)
+{
+	double lv = S(d, e)->v.luma, l3, l6;
+	long k3 = e + 3 * dir, k6 = e + 6 * dir;
+
+	if (!ramp(d, e, dir) || k6 < 0 || k6 >= d->n)
+		return 0;
+	l3 = fabs(S(d, k3)->v.luma - lv);
+	l6 = fabs(S(d, k6)->v.luma - lv);
+	return l3 < 0.85 * l6;
+}
+
 static void
 test_fade(struct det *d, long j, int final)
 {
 	struct slot *s = S(d, j);
 	int dark = !final && (s->black || s->white);
 	long k0, k1, mid;
+	int pre, post;
 	struct bnd nb;
 
 	if (dark && d->black0 < 0) {
@@ -581,11 +629,22 @@ test_fade(struct det *d, long j, int final)
 	}
 	/* the dark run [black0, j) has ended */
 	mid = (d->black0 + j - 1) / 2;
-	if (!d->nonblack_seen || final || !ramp(d, d->black0, -1) ||
-	    !ramp(d, j - 1, 1)) {
+	pre = ramp(d, d->black0, -1);
+	post = ramp(d, j - 1, 1);
+	if (!d->nonblack_seen && !final && d->index == 0 && d->nb == 0 &&
+	    post) {
+		/* the opening fade-in */
+		d->sin.kind = d->sin.in = K_FADE;
+		d->sin.white = d->run_white;
+	}
+	if (!d->nonblack_seen || final || (!pre && !post) ||
+	    (!pre && !long_ramp(d, j - 1, 1)) ||
+	    (!post && !long_ramp(d, d->black0, -1)) ||
+	    (pre != post && j - d->black0 < 2)) {
 		d->nonblack_seen = !final;
 		d->black0 = -1;
-		return;	/* opening black, a flash, or a fade-out at the end */
+		/* opening black, a flash, or a fade-out at the end */
+		return;
 	}
 	/* the span: the luma ramps on either side, at most 24 frames each */
 	for (k0 = d->black0; k0 > 0 && k0 > d->black0 - 24 &&
@@ -600,7 +659,14 @@ test_fade(struct det *d, long j, int final)
 	nb.k = mid;
 	nb.k0 = k0;
 	nb.k1 = k1;
-	nb.kind = K_FADE;
+	nb.kind = nb.in = nb.out = K_FADE;
+	if (!post) {		/* fade-out, then a cut out of the dark */
+		nb.k = nb.k1 = j;
+		nb.in = K_CUT;
+	} else if (!pre) {	/* a cut into the dark, then a fade-in */
+		nb.k = nb.k0 = d->black0;
+		nb.out = K_CUT;
+	}
 	nb.white = d->run_white;
 	nb.conf = 0.9;
 	add_bnd(d, &nb);
@@ -670,7 +736,7 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		s.frame_end = f1->frame;
 		s.pts_end = f1->pts;
 		s.end = f1->t;
-		s.out = out->kind;
+		s.out = out->out;
 		s.out_white = out->white;
 	} else {
 		const struct vfeat *fl = &S(d, k - 1)->v;
@@ -681,7 +747,7 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		    S(d, k - 2)->v.pts : fl->pts));
 		s.out = K_END;
 	}
-	s.in = d->sin.kind;
+	s.in = d->sin.in;
 	s.in_white = d->sin.white;
 	s.in_conf = d->sin.conf;
 	s.in_f0 = d->in_f0;
@@ -805,7 +871,7 @@ det_frame(struct det *d, const struct vfeat *v)
 		memset(s->v.sig, (int)lrint(v->luma * 255), VSIG_N);
 	s->c = d->n > 0 ? det_dist_mc(S(d, d->n - 1)->v.sig, s->v.sig) : 0;
 	s->black = v->luma < 0.08 && v->contrast < 0.05;
-	s->white = v->luma > 0.92 && v->contrast < 0.05;
+	s->white = v->luma > 0.88 && v->contrast < 0.05;
 	if (d->first_light < 0 && !s->black && !s->white)
 		d->first_light = d->n;
 	d->n++;

@@ -19,12 +19,17 @@
  *		the frames before it: a camera flash or a strobe, which return
  *		to the old picture within a few frames, are not cuts;
  *	dissolve  a frame is, pixel by pixel, a blend (1 - a) A + a B of the
- *		frames h before and h after it, with a well inside (0, 1), and
- *		A and B are unlike even after motion compensation;
+ *		frames h before and h after it, with a well inside (0, 1); A
+ *		and B are unlike even after motion compensation, nearly all
+ *		over the picture, and the change starts and ends (frames h
+ *		further out differ less), which a moving object does not;
  *	wipe	a frame is, pixel by pixel, either A or B, in two sizable
  *		parts;
  *	fade	a run of nearly uniform black (or white) frames between two
- *		shots: fade-out before it, fade-in after it.
+ *		shots, reached and left gradually: fade-out before it, fade-in
+ *		after it; gradual on one side only, it is a fade-out then a
+ *		cut (or a cut then a fade-in).  A blend out of the opening
+ *		black is the first scene's fade-in.
  *
  * Ownership: the callback borrows the scene.
  */

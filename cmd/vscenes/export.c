@@ -134,8 +134,9 @@ exp_scene(struct exporter *x, const struct det_scene *s)
 		if (!x->started)
 			fprintf(x->fp, ";FFMETADATA1\n");
 		if (x->tb_num > 0 && x->tb_den > 0)
-			fprintf(x->fp, "\n[CHAPTER]\nTIMEBASE=%d/%d\nSTART=%lld\n"
-			    "END=%lld\ntitle=Scene %ld\n", x->tb_num, x->tb_den,
+			fprintf(x->fp, "\n[CHAPTER]\nTIMEBASE=%d/%d\n"
+			    "START=%lld\nEND=%lld\ntitle=Scene %ld\n",
+			    x->tb_num, x->tb_den,
 			    s->pts, s->pts_end, s->index + 1);
 		else
 			fprintf(x->fp, "\n[CHAPTER]\nTIMEBASE=1/1000\n"

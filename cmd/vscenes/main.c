@@ -189,11 +189,19 @@ out:
 	return rv;
 }
 
+/* Reads an audio record's fields into w.  Returns 0 or -1 with e. */
 static int
-bad(struct ctx *c, struct ndj_policy *pol, struct rerr *e)
+audio_parse(struct ndj_reader *r, const json_t *rec, struct au_win *w,
+    struct rerr *e)
 {
-	(void)c;
-	return ndj_policy_bad(pol, e);
+	if (ndj_get_num(r, rec, "t", 0, &w->t, e) < 0 ||
+	    ndj_get_num(r, rec, "dur", 0, &w->dur, e) < 0 ||
+	    ndj_get_num(r, rec, "rms", 0, &w->rms, e) < 0 ||
+	    ndj_get_num(r, rec, "peak", 1, &w->peak, e) < 0 ||
+	    ndj_get_num(r, rec, "lufs_m", 1, &w->lufs_m, e) < 0 ||
+	    ndj_get_num(r, rec, "lufs_s", 1, &w->lufs_s, e) < 0)
+		return -1;
+	return 0;
 }
 
 /* Reads frame, audio and media records; other records are ignored. */
@@ -210,14 +218,14 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 		if (n < 0) {
 			if (e.code != EX_DATAERR)
 				return cli_report(&e);
-			if ((rv = bad(c, pol, &e)) != 0)
+			if ((rv = ndj_policy_bad(pol, &e)) != 0)
 				return rv;
 			continue;
 		}
 		if (ndj_get_str(r, rec, "type", 0, &type, &e) < 0 ||
 		    ndj_get_str(r, rec, "src", 1, &src, &e) < 0) {
 			json_decref(rec);
-			if ((rv = bad(c, pol, &e)) != 0)
+			if ((rv = ndj_policy_bad(pol, &e)) != 0)
 				return rv;
 			continue;
 		}
@@ -252,7 +260,8 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 			if (ndj_get_num(r, rec, "fps", 1, &fps, &e) >= 0)
 				c->x.fps = fps;
 			if (ndj_get_str(r, rec, "tb", 1, &tb, &e) >= 0 && tb &&
-			    sscanf(tb, "%d/%d", &c->x.tb_num, &c->x.tb_den) != 2)
+			    sscanf(tb, "%d/%d", &c->x.tb_num,
+			    &c->x.tb_den) != 2)
 				c->x.tb_num = c->x.tb_den = 0;
 			ndj_policy_ok(pol);
 		} else if (strcmp(type, "frame") == 0) {
@@ -260,7 +269,7 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 
 			if (vrec_frame_parse(r, rec, &v, &e) < 0) {
 				json_decref(rec);
-				if ((rv = bad(c, pol, &e)) != 0)
+				if ((rv = ndj_policy_bad(pol, &e)) != 0)
 					return rv;
 				continue;
 			}
@@ -269,14 +278,9 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 		} else {
 			struct au_win w = { 0 };
 
-			if (ndj_get_num(r, rec, "t", 0, &w.t, &e) < 0 ||
-			    ndj_get_num(r, rec, "dur", 0, &w.dur, &e) < 0 ||
-			    ndj_get_num(r, rec, "rms", 0, &w.rms, &e) < 0 ||
-			    ndj_get_num(r, rec, "peak", 1, &w.peak, &e) < 0 ||
-			    ndj_get_num(r, rec, "lufs_m", 1, &w.lufs_m, &e) < 0 ||
-			    ndj_get_num(r, rec, "lufs_s", 1, &w.lufs_s, &e) < 0) {
+			if (audio_parse(r, rec, &w, &e) < 0) {
 				json_decref(rec);
-				if ((rv = bad(c, pol, &e)) != 0)
+				if ((rv = ndj_policy_bad(pol, &e)) != 0)
 					return rv;
 				continue;
 			}

@@ -100,7 +100,8 @@ TEST(motion_sees_a_pan)
 	texture(a, 0, 0);
 	texture(b, 0, 0);
 	CHECK_NEAR(img_motion(a, b, W, H), 0, 1e-12);
-	texture(b, 4, 0);	/* 4 px at full size: 2 px on the halved image */
+	/* 4 px at full size: 2 px on the halved image */
+	texture(b, 4, 0);
 	m = img_motion(a, b, W, H);
 	CHECK_NEAR(m, 2.0 / (W / 2), 0.01);
 }
