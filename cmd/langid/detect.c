@@ -138,6 +138,48 @@ add_span(struct lid_ctx *c, size_t start, size_t end, int lang, double conf)
 	return 0;
 }
 
+/* Appends up to n of order[] (allowed, not yet in cand) to cand. */
+static void
+add_cand(struct lid_ctx *c, int *cand, int *ncand, const int *order, int n)
+{
+	int i, j, added = 0;
+
+	for (i = 0; i < (int)c->m->nlang && added < n && *ncand < LID_CAND;
+	    i++) {
+		if (c->allow != NULL && !c->allow[order[i]])
+			break;
+		for (j = 0; j < *ncand && cand[j] != order[i]; j++)
+			;
+		if (j == *ncand) {
+			cand[(*ncand)++] = order[i];
+			added++;
+		}
+	}
+}
+
+/* The languages ranked for the code points [from, to). */
+static void
+window_order(struct lid_ctx *c, size_t from, size_t to, int *order)
+{
+	const struct lid_model *m = c->m;
+	int32_t acc[LID_MAXLANG];
+	double ll[LID_MAXLANG], p[LID_MAXLANG];
+	uint32_t ng;
+	int i, j, k;
+
+	memset(acc, 0, sizeof(acc));
+	ng = lid_accumulate(m, c->t.cp, from, to, acc);
+	lid_loglik(m, acc, ng, ll);
+	lid_posterior(m, ll, ng, c->allow, p);
+	for (i = 0; i < (int)m->nlang; i++) {
+		for (j = i; j > 0 && (p[order[j - 1]] < p[i] ||
+		    (p[order[j - 1]] == p[i] && order[j - 1] > i)); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	(void)k;
+}
+
 /* The posterior of language cand[k] for tokens [a, b). */
 static double
 span_conf(struct lid_ctx *c, const int *cand, int ncand, size_t a, size_t b,
@@ -156,13 +198,78 @@ span_conf(struct lid_ctx *c, const int *cand, int ncand, size_t a, size_t b,
 	return p[cand[k]];
 }
 
+/* 1 when the bytes before token a (after token a - 1) end a sentence. */
+static int
+sentence_end(const struct lid_ctx *c, const unsigned char *u, size_t n,
+    size_t a)
+{
+	size_t i;
+
+	for (i = c->t.off[c->tend[a - 1]]; i < c->t.off[c->tbeg[a]]; i++)
+		if (u[i] == '.' || u[i] == '!' || u[i] == '?' || u[i] == ';')
+			return 1;
+		else if (i + 2 < n && ((u[i] == 0xE3 && u[i + 1] == 0x80 &&
+		    u[i + 2] == 0x82) || (u[i] == 0xEF && u[i + 1] == 0xBC &&
+		    (u[i + 2] == 0x81 || u[i + 2] == 0x9F)) ||
+		    (u[i] == 0xD8 && u[i + 1] == 0x9F) ||
+		    (u[i] == 0xE0 && u[i + 1] == 0xA5 && u[i + 2] == 0xA4)))
+			return 1;
+	return 0;
+}
+
+/*
+ * Moves each change of language to the sentence end (. ! ? ; and their
+ * CJK, Arabic and Devanagari forms) within SNAP words of it that best
+ * splits the words between the two languages, when there is one: the
+ * likelihoods of a few words either side rarely tell where a switch is,
+ * and switches happen between sentences far more often than inside them.
+ */
+#define SNAP	6
+static void
+snap(struct lid_ctx *c, const unsigned char *u, size_t n, int *lab,
+    size_t ntok)
+{
+	size_t i, j, lo, hi, best, a;
+	double sc, bestsc;
+	int l1, l2, found;
+
+	for (i = 1; i < ntok; i++) {
+		if (lab[i] == lab[i - 1])
+			continue;
+		l1 = lab[i - 1];
+		l2 = lab[i];
+		for (lo = i - 1; lo > 0 && lab[lo - 1] == l1; lo--)
+			;
+		for (hi = i + 1; hi < ntok && lab[hi] == l2; hi++)
+			;
+		found = 0;
+		best = i;
+		bestsc = 0;
+		for (j = i > SNAP ? i - SNAP : 1; j <= i + SNAP && j < hi;
+		    j++) {
+			if (j <= lo || !sentence_end(c, u, n, j))
+				continue;
+			sc = 0;
+			for (a = lo; a < hi; a++)
+				sc += c->tll[a * LID_CAND + (a < j ? l1 : l2)];
+			if (!found || sc > bestsc) {
+				found = 1;
+				best = j;
+				bestsc = sc;
+			}
+		}
+		for (a = lo; a < hi; a++)
+			lab[a] = a < best ? l1 : l2;
+	}
+}
+
 int
 lid_spans(struct lid_ctx *c, const char *s, size_t n)
 {
 	const struct lid_model *m = c->m;
 	const unsigned char *u = (const unsigned char *)s;
 	const uint32_t *cp = c->t.cp;
-	int cand[LID_CAND], ncand = 0, k, j, bestk;
+	int cand[LID_CAND], ncand = 0, k, j, bestk, w;
 	int32_t acc[LID_MAXLANG];
 	double v[LID_CAND], nv[LID_CAND], x;
 	size_t ntok = 0, i, a, first, last, start, end, sl;
@@ -177,11 +284,6 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 		;
 	if (!c->nword)
 		return 0;
-	for (k = 0; k < LID_CAND && k < (int)m->nlang; k++) {
-		if (c->allow != NULL && !c->allow[c->order[k]])
-			break;
-		cand[ncand++] = c->order[k];
-	}
 	/* Tokens: cp[tbeg, tend) word characters, cp[tend] a break. */
 	for (i = 1; i < c->t.n; i++) {
 		if (cp[i] == ' ')
@@ -194,6 +296,21 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 		c->tend[ntok] = i;
 		ntok++;
 	}
+	/*
+	 * Candidates: the best languages of the whole text and of each
+	 * quarter of its words, so that a language that fills only part
+	 * of the text is among them even when the mixture as a whole
+	 * looks like a third language.
+	 */
+	add_cand(c, cand, &ncand, c->order, 3);
+	for (w = 0; w < 4 && ntok >= 4; w++) {
+		int order[LID_MAXLANG];
+
+		window_order(c, c->tbeg[w * ntok / 4],
+		    c->tend[(w + 1) * ntok / 4 - 1] + 1, order);
+		add_cand(c, cand, &ncand, order, 2);
+	}
+	add_cand(c, cand, &ncand, c->order, LID_CAND);
 	for (a = 0; a < ntok; a++) {
 		memset(acc, 0, sizeof(acc));
 		c->tn[a] = lid_accumulate(m, cp, c->tbeg[a], c->tend[a] + 1,
@@ -231,6 +348,7 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 		if (a > 0)
 			bestk = c->back[a * LID_CAND + bestk];
 	}
+	snap(c, u, n, lab, ntok);
 	start = first;
 	for (a = 0; a < ntok; a = i) {
 		for (i = a + 1; i < ntok && lab[i] == lab[a]; i++)

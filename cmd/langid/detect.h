@@ -11,7 +11,7 @@
 #include "model.h"
 #include "text.h"
 
-#define LID_CAND	8	/* candidate languages for spans */
+#define LID_CAND	12	/* candidate languages for spans */
 
 struct lid_span {
 	size_t		 start, end;	/* byte offsets, end exclusive */

@@ -16,7 +16,7 @@
 #include "detect.h"
 
 #define ALT_MIN		0.01	/* alternatives below this are left out */
-#define SWITCH_COST	35.0	/* nats; see detect.c */
+#define SWITCH_COST	55.0	/* nats; see detect.c */
 
 enum {
 	OPT_MIN_CONF = 0x100,

@@ -204,13 +204,13 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 			if (k == 1 && cp[i] == ' ')
 				continue;
 			h = lid_gram_hash(cp, i, k);
-			n++;
 			key = (uint32_t)(h >> 32) | 1;
 			for (s = (uint32_t)h & mask; m->key[s] != 0;
 			    s = (s + 1) & mask) {
 				if (m->key[s] != key)
 					continue;
 				r = m->ref[s];
+				n++;
 				for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
 					acc[m->ent[j] & 0xff] += m->ent[j] >> 8;
 				break;
