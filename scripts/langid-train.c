@@ -39,6 +39,12 @@
 #define MAXGRAMS	(NSLOTS / 10 * 7)
 #define ALPHA		0.5
 #define PERBUCKET	40
+#ifndef MAXENT
+#define MAXENT		255
+#endif
+#ifndef DENSEMIN
+#define DENSEMIN	12
+#endif
 
 struct item {
 	uint64_t	 h;
@@ -61,6 +67,7 @@ struct sample {
 };
 
 static char	*labels[LID_MAXLANG];
+static float	 floor_[LID_MAXLANG];
 static int	 nlang;
 
 static void *
@@ -102,6 +109,19 @@ cmp_item(const void *a, const void *b)
 
 	if (x->h != y->h)
 		return x->h < y->h ? -1 : 1;
+	return x->lang - y->lang;
+}
+
+/* By log P(gram | language) descending; ties by language. */
+static int
+cmp_boost(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	double px = log((x->c + ALPHA) / ALPHA) + floor_[x->lang];
+	double py = log((y->c + ALPHA) / ALPHA) + floor_[y->lang];
+
+	if (px != py)
+		return px > py ? -1 : 1;
 	return x->lang - y->lang;
 }
 
@@ -232,7 +252,8 @@ main(int argc, char *argv[])
 	uint64_t *h = NULL;
 	uint32_t *key, *ref, q, s, mask = NSLOTS - 1;
 	uint16_t *ent;
-	float floor_[LID_MAXLANG];
+	uint8_t *dense = NULL;
+	size_t ndense = 0, rowlen;
 	double *p, best_a = 1, best_b = 0.5, best = INFINITY, nll, a, b;
 	size_t nh, hcap = 0, nitems = 0, nlines, i, j, k, ngroups = 0, nent;
 	size_t nsmp = 0, nu, ncorrect[3] = { 0 }, ntot[3] = { 0 }, bk;
@@ -325,6 +346,7 @@ main(int argc, char *argv[])
 	qsort(groups, ngroups, sizeof(*groups), cmp_group_h);
 
 	/* The table, filled in hash order. */
+	rowlen = LID_ROWLEN(nlang);
 	key = calloc(NSLOTS, 4);
 	ref = calloc(NSLOTS, 4);
 	ent = NULL;
@@ -332,6 +354,18 @@ main(int argc, char *argv[])
 	for (i = 0; i < ngroups; i++) {
 		size_t first = nent;
 
+		/*
+		 * At most MAXENT languages per gram, those it is most
+		 * frequent in: the rest score as if they had never seen it.
+		 * Common grams are shared by a hundred languages, and
+		 * walking all of them is most of the time of a lookup.
+		 */
+		qsort(items + groups[i].at, groups[i].len, sizeof(*items),
+		    cmp_boost);
+		if (groups[i].len > MAXENT)
+			groups[i].len = MAXENT;
+		qsort(items + groups[i].at, groups[i].len, sizeof(*items),
+		    cmp_item);
 		for (j = 0; j < groups[i].len; j++) {
 			u = &items[groups[i].at + j];
 			q = (uint32_t)lround(LID_QSCALE * log((u->c + ALPHA) /
@@ -346,42 +380,59 @@ main(int argc, char *argv[])
 			s = (s + 1) & mask;
 		key[s] = (uint32_t)(groups[i].h >> 32) | 1;
 		ref[s] = (uint32_t)first << 8 | (uint32_t)(nent - first);
+		if (nent - first >= DENSEMIN) {
+			/* A dense row instead of the entries just made. */
+			dense = xrealloc(dense, (ndense + 1) * rowlen);
+			memset(dense + ndense * rowlen, 0, rowlen);
+			for (j = first; j < nent; j++)
+				dense[ndense * rowlen + (ent[j] & 0xff)] =
+				    ent[j] >> 8;
+			ref[s] = (uint32_t)ndense << 8;
+			ndense++;
+			nent = first;
+		}
 	}
 	free(items);
 	free(groups);
 
 	/* The file, calibration zero for now; read back to calibrate. */
-	fsz = LID_HDR + 16 * nlang + 8 * (long)NSLOTS + 2 * (long)nent + 4;
+	fsz = LID_HDR + 16 * nlang + 8 * (long)NSLOTS + 2 * (long)nent +
+	    (long)rowlen * ndense + 4;
 	if ((mem = calloc(1, fsz)) == NULL)
 		cli_die(EX_SOFTWARE, "out of memory");
 	memcpy(mem, "REELLID1", 8);
 	{
 		uint32_t hdr[4] = { nlang, NSLOTS, nent, LID_ORDER };
+		uint32_t nd = ndense;
 		double one = 1, half = 0.5;
 
 		memcpy(mem + 8, hdr, 16);
 		memcpy(mem + 24, &one, 8);
 		memcpy(mem + 32, &half, 8);
+		memcpy(mem + 40, &nd, 4);
 	}
 	for (L = 0; L < nlang; L++) {
 		memcpy(mem + LID_HDR + 16 * L, labels[L], strlen(labels[L]));
 		memcpy(mem + LID_HDR + 16 * L + LID_LABEL, &floor_[L], 4);
 	}
 	k = LID_HDR + 16 * nlang;
-	memcpy(mem + k, key, 4 * (size_t)NSLOTS);
-	memcpy(mem + k + 4 * (size_t)NSLOTS, ref, 4 * (size_t)NSLOTS);
+	for (s = 0; s < NSLOTS; s++) {
+		memcpy(mem + k + 8 * (size_t)s, &key[s], 4);
+		memcpy(mem + k + 8 * (size_t)s + 4, &ref[s], 4);
+	}
 	memcpy(mem + k + 8 * (size_t)NSLOTS, ent, 2 * nent);
+	memcpy(mem + k + 8 * (size_t)NSLOTS + 2 * nent, dense,
+	    (size_t)rowlen * ndense);
+	free(dense);
 	free(key);
 	free(ref);
 	free(ent);
 
 	{
 		unsigned char *copy = malloc(fsz);
-		uint32_t hsum = 2166136261u;
+		uint32_t hsum = lid_checksum(mem, fsz - 4);
 		struct rerr e;
 
-		for (k = 0; k < (size_t)fsz - 4; k++)
-			hsum = (hsum ^ mem[k]) * 16777619u;
 		memcpy(mem + fsz - 4, &hsum, 4);
 		memcpy(copy, mem, fsz);
 		m.mapped = 0;
@@ -396,7 +447,7 @@ main(int argc, char *argv[])
 		i = 0;
 		for (bk = 0; bk < 3; bk++) {
 			for (k = 0; k < PERBUCKET && i < nlines; k++) {
-				int32_t acc[LID_MAXLANG] = { 0 };
+				int32_t acc[LID_ACCLEN] = { 0 };
 
 				buf[0] = '\0';
 				while (i < nlines && ulen(buf) < blo[bk]) {
@@ -463,10 +514,8 @@ main(int argc, char *argv[])
 	memcpy(mem + 24, &best_a, 8);
 	memcpy(mem + 32, &best_b, 8);
 	{
-		uint32_t hsum = 2166136261u;
+		uint32_t hsum = lid_checksum(mem, fsz - 4);
 
-		for (k = 0; k < (size_t)fsz - 4; k++)
-			hsum = (hsum ^ mem[k]) * 16777619u;
 		memcpy(mem + fsz - 4, &hsum, 4);
 	}
 	snprintf(path, sizeof(path), "%s.tmp", argv[2]);

@@ -39,26 +39,38 @@ lid_ctx_free(struct lid_ctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * Puts the LID_TOP most probable languages first in order[], most
+ * probable first (ties by index); the others follow in index order.
+ * A full sort of every language for every record would cost more than
+ * the scoring of a short text.
+ */
 static void
-rank(struct lid_ctx *c)
+rank(const struct lid_model *m, const double *p, int *order)
 {
-	int i, j, k, nl = (int)c->m->nlang;
+	int i, j, k, top = 0, nl = (int)m->nlang;
 
-	/* Insertion sort by p, ties by index: nlang is small. */
 	for (i = 0; i < nl; i++) {
-		k = i;
-		for (j = i; j > 0 && (c->p[c->order[j - 1]] < c->p[k] ||
-		    (c->p[c->order[j - 1]] == c->p[k] &&
-		    c->order[j - 1] > k)); j--)
-			c->order[j] = c->order[j - 1];
-		c->order[j] = k;
+		if (top == LID_TOP && !(p[i] > p[order[top - 1]]))
+			continue;
+		j = top < LID_TOP ? top++ : top - 1;
+		for (; j > 0 && p[order[j - 1]] < p[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	k = top;
+	for (i = 0; i < nl; i++) {
+		for (j = 0; j < top && order[j] != i; j++)
+			;
+		if (j == top)
+			order[k++] = i;
 	}
 }
 
 int
 lid_detect(struct lid_ctx *c, const char *s, size_t n)
 {
-	int32_t acc[LID_MAXLANG];
+	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG];
 	uint32_t ng;
 
@@ -69,7 +81,7 @@ lid_detect(struct lid_ctx *c, const char *s, size_t n)
 	ng = lid_accumulate(c->m, c->t.cp, 0, c->t.n, acc);
 	lid_loglik(c->m, acc, ng, ll);
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
-	rank(c);
+	rank(c->m, c->p, c->order);
 	return 0;
 }
 
@@ -162,22 +174,15 @@ static void
 window_order(struct lid_ctx *c, size_t from, size_t to, int *order)
 {
 	const struct lid_model *m = c->m;
-	int32_t acc[LID_MAXLANG];
+	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG], p[LID_MAXLANG];
 	uint32_t ng;
-	int i, j, k;
 
 	memset(acc, 0, sizeof(acc));
 	ng = lid_accumulate(m, c->t.cp, from, to, acc);
 	lid_loglik(m, acc, ng, ll);
 	lid_posterior(m, ll, ng, c->allow, p);
-	for (i = 0; i < (int)m->nlang; i++) {
-		for (j = i; j > 0 && (p[order[j - 1]] < p[i] ||
-		    (p[order[j - 1]] == p[i] && order[j - 1] > i)); j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
-	(void)k;
+	rank(m, p, order);
 }
 
 /* The posterior of language cand[k] for tokens [a, b). */
@@ -186,7 +191,7 @@ span_conf(struct lid_ctx *c, const int *cand, int ncand, size_t a, size_t b,
     int k)
 {
 	const struct lid_model *m = c->m;
-	int32_t acc[LID_MAXLANG];
+	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG], p[LID_MAXLANG];
 	uint32_t ng;
 
@@ -270,7 +275,7 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	const uint32_t *cp = c->t.cp;
 	int cand[LID_CAND], ncand = 0, k, j, bestk, w;
-	int32_t acc[LID_MAXLANG];
+	int32_t acc[LID_ACCLEN];
 	double v[LID_CAND], nv[LID_CAND], x;
 	size_t ntok = 0, i, a, first, last, start, end, sl;
 	int *lab;

@@ -12,6 +12,7 @@
 #include "text.h"
 
 #define LID_CAND	12	/* candidate languages for spans */
+#define LID_TOP		16	/* languages ranked in order[] */
 
 struct lid_span {
 	size_t		 start, end;	/* byte offsets, end exclusive */
@@ -25,7 +26,7 @@ struct lid_ctx {
 	double		 switch_cost;	/* nats per language change */
 	struct text_norm t;
 	double		 p[LID_MAXLANG];	/* posterior of the last text */
-	int		 order[LID_MAXLANG];	/* languages by p, descending */
+	int		 order[LID_MAXLANG];	/* the LID_TOP best first */
 	int		 nword;			/* 0: no letters at all */
 	/* Spans scratch. */
 	double		*tll;		/* per token x candidate log-lik */

@@ -66,8 +66,8 @@ usage(FILE *fp, int status)
 	    " [file ...]\n");
 	if (fp == stdout)
 		fprintf(fp, "\n"
-		    "  -a, --alt n         at most n alternatives in alt "
-		    "(default 3)\n"
+		    "  -a, --alt n         at most n (<= 15) alternatives in "
+		    "alt (default 3)\n"
 		    "  -f, --field name    the text field (default text)\n"
 		    "  -h, --help          this help\n"
 		    "  -L, --list          print the model's languages and exit\n"
@@ -311,7 +311,7 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'a':
-			o.nalt = (int)cli_int(optarg, 0, LID_MAXLANG, "-a");
+			o.nalt = (int)cli_int(optarg, 0, LID_TOP - 1, "-a");
 			break;
 		case 'f':
 			o.field = optarg;

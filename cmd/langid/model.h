@@ -23,13 +23,20 @@
  *	20	4	order (LID_ORDER)
  *	24	8	cal_a (IEEE double)
  *	32	8	cal_b (IEEE double)
- *	40	8	reserved, zero
+ *	40	4	ndense (dense rows)
+ *	44	4	reserved, zero
  *	48	16*nlang	per language: label (12 bytes, NUL-padded),
  *			floor (IEEE float)
- *	...	4*nslots	keys (0 = empty slot)
- *	...	4*nslots	refs: first entry << 8 | number of entries
+ *	...	8*nslots	slots: key (0 = empty), then ref: first
+ *			entry << 8 | number of entries
  *	...	2*nent	entries: language | boost << 8
- *	...	4	FNV-1a 32 of all bytes before it
+ *	...	nlang*ndense	dense rows: the boost of each language,
+ *			padded to a multiple of 16 bytes
+ *
+ * A ref whose count is 0 names dense row (ref >> 8) instead: grams
+ * common to many languages are added as a whole row, 16 languages an
+ * instruction, rather than entry by entry.
+ *	...	4	lid_checksum of all bytes before it
  *
  * Ownership: a loaded model owns its bytes (mapped or read);
  * lid_model_free releases them.  Scoring allocates nothing.
@@ -44,6 +51,8 @@
 
 #define LID_ORDER	4
 #define LID_MAXLANG	255
+#define LID_ACCLEN	256	/* length of an accumulator array */
+#define LID_ROWLEN(nlang)	(((nlang) + 15) & ~15u)
 #define LID_QSCALE	16.0
 #define LID_HDR		48
 #define LID_LABEL	12
@@ -52,12 +61,14 @@ struct lid_model {
 	unsigned char	*mem;		/* the file's bytes */
 	size_t		 size;
 	int		 mapped;
-	uint32_t	 nlang, nslots, nent, order;
+	uint32_t	 nlang, nslots, nent, order, ndense, rowlen;
 	double		 cal_a, cal_b;
+	/* Languages padded to whole rows: acc arrays have LID_ACCLEN. */
 	const char	*label[LID_MAXLANG];
 	float		 floor[LID_MAXLANG];
-	const uint32_t	*key, *ref;
+	const uint32_t	*slot;		/* key, ref pairs */
 	const uint16_t	*ent;
+	const uint8_t	*dense;
 };
 
 /*
@@ -80,6 +91,9 @@ int	 lid_model_load(struct lid_model *m, const char *path, struct rerr *e);
 int	 lid_model_from_mem(struct lid_model *m, unsigned char *mem,
 	    size_t len, const char *name, struct rerr *e);
 void	 lid_model_free(struct lid_model *m);
+
+/* FNV-1a over the 64-bit little-endian words of p, folded to 32 bits. */
+uint32_t lid_checksum(const unsigned char *p, size_t n);
 
 /* The index of label in m, or -1. */
 int	 lid_model_find(const struct lid_model *m, const char *label);
