@@ -40,8 +40,8 @@ lid_ctx_free(struct lid_ctx *c)
 }
 
 /*
- * Puts the LID_TOP most probable languages first in order[], most
- * probable first (ties by index); the others follow in index order.
+ * Puts the LID_TOP most probable languages in order[0..LID_TOP), most
+ * probable first (ties by index); the rest of order[] is undefined.
  * A full sort of every language for every record would cost more than
  * the scoring of a short text.
  */
@@ -58,13 +58,7 @@ rank(const struct lid_model *m, const double *p, int *order)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	k = top;
-	for (i = 0; i < nl; i++) {
-		for (j = 0; j < top && order[j] != i; j++)
-			;
-		if (j == top)
-			order[k++] = i;
-	}
+	(void)k;
 }
 
 int
@@ -156,8 +150,8 @@ add_cand(struct lid_ctx *c, int *cand, int *ncand, const int *order, int n)
 {
 	int i, j, added = 0;
 
-	for (i = 0; i < (int)c->m->nlang && added < n && *ncand < LID_CAND;
-	    i++) {
+	for (i = 0; i < (int)c->m->nlang && i < LID_TOP && added < n &&
+	    *ncand < LID_CAND; i++) {
 		if (c->allow != NULL && !c->allow[order[i]])
 			break;
 		for (j = 0; j < *ncand && cand[j] != order[i]; j++)

@@ -159,7 +159,8 @@ lid_model_load(struct lid_model *m, const char *path, struct rerr *e)
 		return rerr_set(e, EX_DATAERR, path, 0,
 		    "not a langid model: not a regular file");
 	}
-	mem = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	mem = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+	    0);
 	if (mem != MAP_FAILED) {
 		close(fd);
 		m->mem = mem;
@@ -206,12 +207,11 @@ lid_model_find(const struct lid_model *m, const char *label)
 }
 
 /*
- * Grams are hashed a batch at a time and their slots prefetched a few
- * grams ahead: the table is megabytes, and waiting for one cache miss
- * after another is most of the cost of a lookup.
+ * Grams are looked up a batch at a time, their slots and then their
+ * entries prefetched: the table is megabytes, and waiting for one cache
+ * miss after another would be most of the cost of a lookup.
  */
 #define BATCH	64
-#define AHEAD	8
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -248,26 +248,41 @@ add_row(int32_t *acc, const uint8_t *row, uint32_t len)
 }
 #endif
 
+/* The ref of the gram with hash h, or 0 when the table has no such gram. */
 static uint32_t
-lookup(const struct lid_model *m, uint64_t h, int32_t *acc)
+probe(const struct lid_model *m, uint64_t h)
 {
 	const uint32_t mask = m->nslots - 1;
-	uint32_t key = (uint32_t)(h >> 32) | 1, r, j, s;
+	uint32_t key = (uint32_t)(h >> 32) | 1, s;
 
-	for (s = (uint32_t)h & mask; m->slot[2 * s] != 0; s = (s + 1) & mask) {
-		if (m->slot[2 * s] != key)
-			continue;
-		r = m->slot[2 * s + 1];
-		if ((r & 0xff) == 0) {
-			add_row(acc, m->dense + (size_t)(r >> 8) * m->rowlen,
-			    m->rowlen);
-			return 1;
-		}
-		for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
-			acc[m->ent[j] & 0xff] += m->ent[j] >> 8;
-		return 1;
-	}
+	for (s = (uint32_t)h & mask; m->slot[2 * s] != 0; s = (s + 1) & mask)
+		if (m->slot[2 * s] == key)
+			return m->slot[2 * s + 1] | 1u << 31;
 	return 0;
+}
+
+static void
+apply(const struct lid_model *m, uint32_t r, int32_t *acc)
+{
+	uint32_t j;
+
+	r &= ~(1u << 31);
+	if ((r & 0xff) == 0) {
+		add_row(acc, m->dense + (size_t)(r >> 8) * m->rowlen,
+		    m->rowlen);
+		return;
+	}
+	for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
+		acc[m->ent[j] & 0xff] += m->ent[j] >> 8;
+}
+
+static const void *
+target(const struct lid_model *m, uint32_t r)
+{
+	r &= ~(1u << 31);
+	if ((r & 0xff) == 0)
+		return m->dense + (size_t)(r >> 8) * m->rowlen;
+	return m->ent + (r >> 8);
 }
 
 uint32_t
@@ -276,7 +291,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 {
 	const uint32_t mask = m->nslots - 1;
 	uint64_t h[BATCH + LID_ORDER];
-	uint32_t n = 0;
+	uint32_t n = 0, r[BATCH + LID_ORDER];
 	size_t i, nh, j;
 	int k;
 
@@ -288,14 +303,21 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 					continue;
 				h[nh++] = lid_gram_hash(cp, i, k);
 			}
-		for (j = 0; j < nh && j < AHEAD; j++)
+		/*
+		 * Three passes, so that the misses of a batch overlap: fetch
+		 * every slot, then find every ref and fetch what it names,
+		 * then add.
+		 */
+		for (j = 0; j < nh; j++)
 			__builtin_prefetch(&m->slot[2 * ((uint32_t)h[j] & mask)]);
-		for (j = 0; j < nh; j++) {
-			if (j + AHEAD < nh)
-				__builtin_prefetch(&m->slot[2 *
-				    ((uint32_t)h[j + AHEAD] & mask)]);
-			n += lookup(m, h[j], acc);
-		}
+		for (j = 0; j < nh; j++)
+			if ((r[j] = probe(m, h[j])) != 0)
+				__builtin_prefetch(target(m, r[j]));
+		for (j = 0; j < nh; j++)
+			if (r[j] != 0) {
+				apply(m, r[j], acc);
+				n++;
+			}
 	}
 	return n;
 }
