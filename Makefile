@@ -113,7 +113,9 @@ install: all
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	if [ -d share ]; then cp -Rf share/. $(DESTDIR)$(DATADIR)/; fi
 
-# The langid model from Debian packages (scripts/install-model-deps).
+# The langid model from Debian packages (scripts/install-model-deps):
+# fetch and unpack them, extract text per language, train.  The same
+# package versions (share/langid.manifest) give the same model bytes.
 MODELSRC = build/model-src
 MODELCORPUS = build/model-corpus
 $(O)/langid-train: scripts/langid-train.c $(O)/cmd/langid/parts.a $(LIBA)
@@ -126,6 +128,7 @@ model: $(O)/langid-train
 	scripts/langid-corpus $(MODELSRC)/root $(MODELCORPUS)
 	mkdir -p share
 	$(O)/langid-train $(MODELCORPUS) share/langid.model
+	cp $(MODELSRC)/MANIFEST share/langid.manifest
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
