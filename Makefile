@@ -124,6 +124,23 @@ install: all
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	if [ -d share ]; then cp -Rf share/. $(DESTDIR)$(DATADIR)/; fi
 
+# The langid model from Debian packages (scripts/install-model-deps):
+# fetch and unpack them, extract text per language, train.  The same
+# package versions (share/langid.manifest) give the same model bytes.
+MODELSRC = build/model-src
+MODELCORPUS = build/model-corpus
+$(O)/langid-train: scripts/langid-train.c $(O)/cmd/langid/parts.a $(LIBA)
+	$(CC) $(ALL_CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(O)/cmd/langid/parts.a $(LIBA) $(PKG_LIBS) $(LDLIBS) -lm
+
+model: $(O)/langid-train
+	scripts/install-model-deps $(MODELSRC)
+	rm -rf $(MODELCORPUS)
+	scripts/langid-corpus $(MODELSRC)/root $(MODELCORPUS)
+	mkdir -p share
+	$(O)/langid-train $(MODELCORPUS) share/langid.model
+	cp $(MODELSRC)/MANIFEST share/langid.manifest
+
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
@@ -134,6 +151,6 @@ clean:
 	rm -rf build bin
 
 .SECONDARY:
-.PHONY: all unit check fuzz fuzz-build bench demo install uninstall clean
+.PHONY: all unit check fuzz fuzz-build bench demo install uninstall clean model
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -1,0 +1,61 @@
+/*
+ * detect: whole-text language identification and mixed-language spans on
+ * top of the model (model.h), for one text at a time.
+ *
+ * Ownership: a struct lid_ctx holds the scratch buffers of one thread;
+ * results point into it and are valid until the next call.
+ */
+#ifndef LANGID_DETECT_H
+#define LANGID_DETECT_H
+
+#include "model.h"
+#include "text.h"
+
+#define LID_CAND	12	/* candidate languages for spans */
+#define LID_TOP		16	/* languages ranked in order[] */
+
+struct lid_span {
+	size_t		 start, end;	/* byte offsets, end exclusive */
+	int		 lang;
+	double		 conf;
+};
+
+struct lid_ctx {
+	const struct lid_model *m;
+	const unsigned char *allow;	/* NULL: every language */
+	double		 switch_cost;	/* nats per language change */
+	struct text_norm t;
+	double		 p[LID_MAXLANG];	/* posterior of the last text */
+	int		 order[LID_MAXLANG];	/* the LID_TOP best, in order */
+	int		 nword;			/* 0: no letters at all */
+	/* Spans scratch. */
+	double		*tll;		/* per token x candidate log-lik */
+	uint32_t	*tn;		/* grams per token */
+	int32_t		*tacc;		/* per token x candidate boosts */
+	size_t		*tbeg, *tend;	/* token code point ranges */
+	int		*back;
+	size_t		 tcap;
+	struct lid_span	*span;
+	size_t		 nspan, spancap;
+};
+
+void	 lid_ctx_init(struct lid_ctx *c, const struct lid_model *m,
+	    const unsigned char *allow, double switch_cost);
+void	 lid_ctx_free(struct lid_ctx *c);
+
+/*
+ * Identifies the language of s (n bytes, any bytes).  After the call
+ * c->order[0] is the best language and c->p its posterior; c->nword is 0
+ * when s has no letters (then p is meaningless).  Returns 0, or -1 when
+ * out of memory.
+ */
+int	 lid_detect(struct lid_ctx *c, const char *s, size_t n);
+
+/*
+ * After lid_detect on the same s: splits it into stretches of one
+ * language (c->span[0..nspan)), covering s from its first to its last
+ * non-space byte.  Returns 0, or -1 when out of memory.
+ */
+int	 lid_spans(struct lid_ctx *c, const char *s, size_t n);
+
+#endif /* LANGID_DETECT_H */

@@ -1,0 +1,123 @@
+/*
+ * model: the langid model file and the scoring of text against it.
+ *
+ * The model is a naive Bayes classifier over character n-grams (orders 1
+ * to LID_ORDER, code points of text_normalise output, so word edges are
+ * part of the grams).  For language L and text with n grams g:
+ *
+ *	log P(text | L) = sum over g of boost(g, L) / LID_QSCALE + n * floor(L)
+ *
+ * where floor(L) = log(alpha / (N_L + alpha * V_L)) is the smoothed
+ * log-probability of a gram L never showed in training and
+ * boost(g, L) = log((count(g, L) + alpha) / alpha), quantised.  A gram
+ * is found through a 64-bit hash; the table stores 32 bits of it as the
+ * key.  conf is the softmax of those log-likelihoods scaled by
+ * cal_a / n^cal_b, the two numbers fitted on held-out training text.
+ *
+ * File layout (all integers little-endian, see lid_model_load):
+ *
+ *	0	8	magic "REELLID1"
+ *	8	4	nlang (<= LID_MAXLANG)
+ *	12	4	nslots (a power of two)
+ *	16	4	nent (entries)
+ *	20	4	order (LID_ORDER)
+ *	24	8	cal_a (IEEE double)
+ *	32	8	cal_b (IEEE double)
+ *	40	4	ndense (dense rows)
+ *	44	4	reserved, zero
+ *	48	16*nlang	per language: label (12 bytes, NUL-padded),
+ *			floor (IEEE float)
+ *	...	8*nslots	slots: key (0 = empty), then ref: first
+ *			entry << 8 | number of entries
+ *	...	2*nent	entries: language | boost << 8
+ *	...	nlang*ndense	dense rows: the boost of each language,
+ *			padded to a multiple of 16 bytes
+ *
+ * A ref whose count is 0 names dense row (ref >> 8) instead: grams
+ * common to many languages are added as a whole row, 16 languages an
+ * instruction, rather than entry by entry.
+ *	...	4	lid_checksum of all bytes before it
+ *
+ * Ownership: a loaded model owns its bytes (mapped or read);
+ * lid_model_free releases them.  Scoring allocates nothing.
+ */
+#ifndef LANGID_MODEL_H
+#define LANGID_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+#define LID_ORDER	4
+#define LID_MAXLANG	255
+#define LID_ACCLEN	256	/* length of an accumulator array */
+#define LID_ROWLEN(nlang)	(((nlang) + 15) & ~15u)
+#define LID_QSCALE	16.0
+#define LID_HDR		48
+#define LID_LABEL	12
+
+struct lid_model {
+	unsigned char	*mem;		/* the file's bytes */
+	size_t		 size;
+	int		 mapped;
+	uint32_t	 nlang, nslots, nent, order, ndense, rowlen;
+	double		 cal_a, cal_b;
+	/* Languages padded to whole rows: acc arrays have LID_ACCLEN. */
+	const char	*label[LID_MAXLANG];
+	float		 floor[LID_MAXLANG];
+	const uint32_t	*slot;		/* key, ref pairs */
+	const uint16_t	*ent;
+	const uint8_t	*dense;
+};
+
+/*
+ * The hash of every gram ending at each position of cp[from..to) (grams
+ * may start before from, never before 0).  fn is called with the hash.
+ */
+uint64_t lid_gram_hash(const uint32_t *cp, size_t i, int k);
+
+/*
+ * Loads a model from path (mmap, falling back to read).  Returns 0, or
+ * fills e: EX_NOINPUT when it cannot be opened, EX_DATAERR when it is not
+ * a valid model.
+ */
+int	 lid_model_load(struct lid_model *m, const char *path, struct rerr *e);
+
+/*
+ * Checks and adopts len bytes at mem (malloc'd; the model frees it).
+ * Returns 0, or EX_DATAERR with e filled (mem is freed either way).
+ */
+int	 lid_model_from_mem(struct lid_model *m, unsigned char *mem,
+	    size_t len, const char *name, struct rerr *e);
+void	 lid_model_free(struct lid_model *m);
+
+/* FNV-1a over the 64-bit little-endian words of p, folded to 32 bits. */
+uint32_t lid_checksum(const unsigned char *p, size_t n);
+
+/* The index of label in m, or -1. */
+int	 lid_model_find(const struct lid_model *m, const char *label);
+
+/*
+ * Adds the boosts of the grams ending at cp[from..to) to acc[0..nlang)
+ * and returns how many grams there were.
+ */
+uint32_t lid_accumulate(const struct lid_model *m, const uint32_t *cp,
+	    size_t from, size_t to, int32_t *acc);
+
+/* log P(text | L) for each L from acc and the gram count n. */
+void	 lid_loglik(const struct lid_model *m, const int32_t *acc,
+	    uint32_t n, double *ll);
+
+/*
+ * The calibrated posterior over the languages with allow[L] set (all
+ * when allow is NULL) from log-likelihoods ll of a text of n grams:
+ * fills p[0..nlang) (0 for languages not allowed).
+ */
+void	 lid_posterior(const struct lid_model *m, const double *ll,
+	    uint32_t n, const unsigned char *allow, double *p);
+void	 lid_posterior_with(const struct lid_model *m, const double *ll,
+	    uint32_t n, const unsigned char *allow, double a, double b,
+	    double *p);
+
+#endif /* LANGID_MODEL_H */

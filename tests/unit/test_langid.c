@@ -1,0 +1,141 @@
+/*
+ * Unit tests of langid's model loader, scoring and spans, on the tiny
+ * model of tests/fuzz/langid_fuzz.h and on share/langid.model when the
+ * source tree has it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "../fuzz/langid_fuzz.h"
+#include "../../cmd/langid/detect.h"
+
+static int
+load_tiny(struct lid_model *m, size_t cut, int flip)
+{
+	struct rerr e;
+	unsigned char *mem;
+	size_t len;
+
+	mem = tiny_model(&len);
+	if (flip)
+		mem[LID_HDR + 20] ^= 1;
+	memset(m, 0, sizeof(*m));
+	return lid_model_from_mem(m, mem, len - cut, "tiny", &e);
+}
+
+TEST(loader_checks)
+{
+	struct lid_model m;
+	unsigned char *mem;
+	struct rerr e;
+	size_t len;
+
+	CHECK_INT(load_tiny(&m, 0, 0), 0);
+	CHECK_INT(m.nlang, 3);
+	CHECK_STR(m.label[1], "bb");
+	CHECK_INT(lid_model_find(&m, "cc"), 2);
+	CHECK_INT(lid_model_find(&m, "dd"), -1);
+	lid_model_free(&m);
+	/* Truncated, or one bit changed: rejected (expected by the test). */
+	CHECK_INT(load_tiny(&m, 1, 0), EX_DATAERR);
+	CHECK_INT(load_tiny(&m, 0, 1), EX_DATAERR);
+	/* A bad language index with a valid checksum is still caught. */
+	mem = tiny_model_body(&len);
+	memset(mem + LID_HDR + 16 * 3 + 8 * TINY_SLOTS, 0xff, 2);
+	{
+		uint32_t sum = lid_checksum(mem, len);
+
+		memcpy(mem + len, &sum, 4);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e),
+	    EX_DATAERR);
+	CHECK(strstr(e.msg, "language index") != NULL);
+	CHECK_INT(lid_model_load(&m, "/nonexistent/langid.model", &e),
+	    EX_NOINPUT);
+}
+
+TEST(scoring)
+{
+	struct lid_model m;
+	struct lid_ctx c;
+	double sum = 0;
+	uint32_t i;
+
+	CHECK_INT(load_tiny(&m, 0, 0), 0);
+	lid_ctx_init(&c, &m, NULL, 10);
+	CHECK(lid_detect(&c, "ab", 2) == 0);
+	CHECK(c.nword);
+	for (i = 0; i < m.nlang; i++)
+		sum += c.p[i];
+	CHECK_NEAR(sum, 1, 1e-9);
+	CHECK(c.p[c.order[0]] >= c.p[c.order[1]]);
+	CHECK(c.p[c.order[1]] >= c.p[c.order[2]]);
+	CHECK(lid_detect(&c, "12 !", 4) == 0);
+	CHECK(!c.nword);
+	CHECK(lid_spans(&c, "12 !", 4) == 0);
+	CHECK_INT(c.nspan, 0);
+	lid_ctx_free(&c);
+	lid_model_free(&m);
+}
+
+TEST(restricted)
+{
+	static const unsigned char allow[LID_MAXLANG] = { 0, 1, 1 };
+	struct lid_model m;
+	struct lid_ctx c;
+
+	CHECK_INT(load_tiny(&m, 0, 0), 0);
+	lid_ctx_init(&c, &m, allow, 10);
+	CHECK(lid_detect(&c, "a a a", 5) == 0);
+	CHECK(c.p[0] == 0);
+	CHECK(c.order[0] != 0);
+	CHECK_NEAR(c.p[1] + c.p[2], 1, 1e-9);
+	lid_ctx_free(&c);
+	lid_model_free(&m);
+}
+
+/* With the real model: two sentences, two spans at the sentence end. */
+TEST(real_spans)
+{
+	static const char *s = "  Toda persona tiene derecho a la educación "
+	    "y a la cultura. Everyone has the right to freedom of thought "
+	    "and of religion.  ";
+	struct lid_model m;
+	struct lid_ctx c;
+	struct rerr e;
+	char path[4096];
+	const char *top = getenv("REEL_TOP");
+
+	snprintf(path, sizeof(path), "%s/share/langid.model",
+	    top != NULL ? top : ".");
+	if (lid_model_load(&m, path, &e) != 0)
+		return;		/* not run from the source tree */
+	lid_ctx_init(&c, &m, NULL, 55);
+	CHECK(lid_detect(&c, s, strlen(s)) == 0);
+	CHECK(lid_spans(&c, s, strlen(s)) == 0);
+	CHECK_INT(c.nspan, 2);
+	CHECK_STR(m.label[c.span[0].lang], "es");
+	CHECK_STR(m.label[c.span[1].lang], "en");
+	CHECK_INT(c.span[0].start, 2);
+	CHECK_INT(c.span[0].end, 60);	/* after "cultura." */
+	CHECK_INT(c.span[1].start, 61);
+	CHECK_INT(c.span[1].end, strlen(s) - 2);
+	CHECK(c.span[0].conf > 0.5 && c.span[0].conf <= 1);
+	lid_ctx_free(&c);
+	lid_model_free(&m);
+}
+
+int
+main(void)
+{
+	struct harness h = { 0 };
+
+	RUN(&h, loader_checks);
+	RUN(&h, scoring);
+	RUN(&h, restricted);
+	RUN(&h, real_spans);
+	return HARNESS_END(&h);
+}
