@@ -69,7 +69,7 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
     const char *name, struct rerr *e)
 {
 	size_t need;
-	uint32_t i, j, r;
+	uint32_t i;
 	const unsigned char *p;
 
 	if (!m->mapped) {
@@ -119,25 +119,13 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	m->ent = (const uint16_t *)(p + 8 * (size_t)m->nslots);
 	m->dense = (const uint8_t *)(p + 8 * (size_t)m->nslots +
 	    2 * (size_t)m->nent);
-	/* Every reference and language index is checked once, here. */
-	for (i = 0; i < m->nslots; i++) {
-		r = m->slot[2 * i + 1];
-		if (m->slot[2 * i] == 0) {
-			if (r != 0)
-				return bad(m, e, name, "bad empty slot");
-			continue;
-		}
-		if ((r & 0xff) == 0) {
-			if ((r >> 8) >= m->ndense)
-				return bad(m, e, name, "dense row out of range");
-			continue;
-		}
-		if ((r >> 8) + (r & 0xff) > m->nent)
-			return bad(m, e, name, "entry out of range");
-		for (j = 0; j < (r & 0xff); j++)
-			if ((m->ent[(r >> 8) + j] & 0xff) >= m->nlang)
-				return bad(m, e, name, "bad language index");
-	}
+	/*
+	 * References are not walked here: that would touch every slot at
+	 * each start.  probe() checks each one it meets against nent and
+	 * ndense, and a language byte of an entry or row indexes an
+	 * accumulator of LID_ACCLEN, so no model can make a lookup read or
+	 * write out of bounds.
+	 */
 	return 0;
 }
 
@@ -255,9 +243,18 @@ probe(const struct lid_model *m, uint64_t h)
 	const uint32_t mask = m->nslots - 1;
 	uint32_t key = (uint32_t)(h >> 32) | 1, s;
 
-	for (s = (uint32_t)h & mask; m->slot[2 * s] != 0; s = (s + 1) & mask)
-		if (m->slot[2 * s] == key)
-			return m->slot[2 * s + 1] | 1u << 31;
+	uint32_t r, probes = 0;
+
+	for (s = (uint32_t)h & mask; m->slot[2 * s] != 0 && probes++ < mask;
+	    s = (s + 1) & mask) {
+		if (m->slot[2 * s] != key)
+			continue;
+		r = m->slot[2 * s + 1];
+		if ((r & 0xff) == 0 ? (r >> 8) >= m->ndense :
+		    (r >> 8) + (r & 0xff) > m->nent)
+			return 0;	/* a damaged model: ignore the gram */
+		return r | 1u << 31;
+	}
 	return 0;
 }
 
