@@ -425,7 +425,8 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		long a = j - h, b = j + h, k;
 		const uint8_t *A, *B, *F;
 		double sxy = 0, syy = 0, sy = 0, eb = 0, ew = 0, al, dab,
-		    maxc = 0, nbn = 0, sc;
+		    dplain, maxc = 0, nbn = 0, sc;
+		int dissolve, wipe;
 
 		if (a < 0 || b >= d->n)
 			continue;
@@ -438,27 +439,18 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 				break;
 		if (k <= b)
 			continue;
-		/* the plain distance bounds the motion-compensated one */
-		if (det_dist(A, B) < d->p.grad)
+		/*
+		 * The tests, cheapest first.  The plain distance bounds the
+		 * motion-compensated one.
+		 */
+		dplain = det_dist(A, B);
+		if (dplain < d->p.grad)
 			continue;
-		dab = det_dist_mc(A, B);
-		if (dab < d->p.grad)
-			continue;
+		/* one jump carrying the change is a cut, not a transition */
 		for (k = a + 1; k <= b; k++)
 			if (S(d, k)->c > maxc)
 				maxc = S(d, k)->c;
-		/*
-		 * A transition is a change that starts and ends: the pictures
-		 * h before A and h after B differ from A and B, per frame,
-		 * less than A and B do.  A car crossing a still scene, or a
-		 * zoom, keeps changing it at one rate.
-		 */
-		if (a - h >= 0 && b + h < d->n &&
-		    det_dist_mc(S(d, a - h)->v.sig, A) +
-		    det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
-			continue;
-		/* one jump carrying the change is a cut, not a transition */
-		if (maxc > 0.6 * det_dist(A, B))
+		if (maxc > 0.6 * dplain)
 			continue;
 		for (i = 0; i < VSIG_N; i++) {
 			double x = F[i] - A[i], y = B[i] - A[i];
@@ -483,21 +475,38 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		eb /= sy;
 		ew /= sy;
 		nbn /= VSIG_N;
+		dissolve = al > 0.2 && al < 0.8 && eb < 0.3;
+		wipe = !dissolve && ew < 0.25 && eb > 0.35 && nbn > 0.15 &&
+		    nbn < 0.85;
+		if (!dissolve && !wipe)
+			continue;
+		dab = det_dist_mc(A, B);
+		if (dab < d->p.grad)
+			continue;
 		/*
 		 * A shot change alters nearly the whole picture; an object
 		 * moving in a still shot only part of it.
 		 */
 		if (spread(A, B) < 0.5)
 			continue;
-		if (al > 0.2 && al < 0.8 && eb < 0.3) {
+		/*
+		 * A transition is a change that starts and ends: the pictures
+		 * h before A and h after B differ from A and B, per frame,
+		 * less than A and B do.  A car crossing a still scene, or a
+		 * zoom, keeps changing it at one rate.
+		 */
+		if (a - h >= 0 && b + h < d->n &&
+		    det_dist_mc(S(d, a - h)->v.sig, A) +
+		    det_dist_mc(B, S(d, b + h)->v.sig) > OUTSIDE * dab)
+			continue;
+		if (dissolve) {
 			sc = dab * (1 - eb / 0.3);
 			if (sc > best) {
 				best = sc;
 				*kind = K_DISSOLVE;
 				*hbest = h;
 			}
-		} else if (ew < 0.25 && eb > 0.35 && nbn > 0.15 &&
-		    nbn < 0.85 && coherence(A, B, F) > 0.85) {
+		} else if (coherence(A, B, F) > 0.85) {
 			sc = dab * (1 - ew / 0.25);
 			if (sc > best) {
 				best = sc;
