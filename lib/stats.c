@@ -202,6 +202,7 @@ log_gammaq_tail(double a, double x)
 double
 st_norm_p2(double z)
 {
+	gsl_set_error_handler_off();
 	if (!isfinite(z))
 		return isnan(z) ? NAN : 0;
 	return gsl_sf_erfc(fabs(z) / M_SQRT2);
@@ -221,6 +222,7 @@ st_t_p2(double t, double df)
 {
 	double t2;
 
+	gsl_set_error_handler_off();
 	if (isnan(t) || isnan(df) || df <= 0)
 		return NAN;
 	t2 = t * t;
@@ -245,6 +247,7 @@ st_t_log10p2(double t, double df)
 double
 st_chisq_q(double x, double df)
 {
+	gsl_set_error_handler_off();
 	if (isnan(x) || isnan(df) || df <= 0)
 		return NAN;
 	if (x <= 0)
@@ -268,12 +271,14 @@ st_chisq_log10q(double x, double df)
 double
 st_norm_q(double p)
 {
+	gsl_set_error_handler_off();
 	return gsl_cdf_ugaussian_Qinv(p);
 }
 
 double
 st_t_q(double p, double df)
 {
+	gsl_set_error_handler_off();
 	if (isnan(df) || df <= 0)
 		return NAN;
 	return gsl_cdf_tdist_Qinv(p, df);
@@ -292,6 +297,7 @@ st_nct_cdf(double t, double df, double ncp)
 	double geven, tnc, del, errbd;
 	int neg, it;
 
+	gsl_set_error_handler_off();
 	if (isnan(t) || isnan(df) || isnan(ncp) || df <= 0)
 		return NAN;
 	if (t >= 0) {
@@ -632,16 +638,14 @@ int
 st_beta_best(const double *a, const double *b, int k, double *best)
 {
 	gsl_integration_workspace *w;
-	gsl_error_handler_t *old;
 	int i, rv = 0;
 
-	old = gsl_set_error_handler_off();
+	gsl_set_error_handler_off();
 	if ((w = gsl_integration_workspace_alloc(1000)) == NULL)
 		return -1;
 	for (i = 0; i < k && rv == 0; i++)
 		rv = beta_best1(a, b, k, i, &best[i], w);
 	gsl_integration_workspace_free(w);
-	gsl_set_error_handler(old);
 	return rv;
 }
 
@@ -650,15 +654,13 @@ st_beta_gt(double a1, double b1, double a2, double b2, double *p)
 {
 	double a[2] = { a1, a2 }, b[2] = { b1, b2 };
 	gsl_integration_workspace *w;
-	gsl_error_handler_t *old;
 	int rv;
 
-	old = gsl_set_error_handler_off();
+	gsl_set_error_handler_off();
 	if ((w = gsl_integration_workspace_alloc(1000)) == NULL)
 		return -1;
 	rv = beta_best1(a, b, 2, 0, p, w);
 	gsl_integration_workspace_free(w);
-	gsl_set_error_handler(old);
 	return rv;
 }
 
@@ -670,7 +672,6 @@ st_beta_gt(double a1, double b1, double a2, double b2, double *p)
 double
 st_beta_q(double p, double a, double b)
 {
-	gsl_error_handler_t *old;
 	double q, m, sd, lo, hi;
 	int i;
 
@@ -678,7 +679,7 @@ st_beta_q(double p, double a, double b)
 	sd = beta_sd(a, b);
 	if (a > BETA_NORMAL && b > BETA_NORMAL)
 		return m + gsl_cdf_gaussian_Pinv(p, sd);
-	old = gsl_set_error_handler_off();
+	gsl_set_error_handler_off();
 	q = gsl_cdf_beta_Pinv(p, a, b);
 	if (!(q >= 0 && q <= 1) || fabs(gsl_cdf_beta_P(q, a, b) - p) > 1e-9 * p) {
 		lo = fmax(0, m - 50 * sd);
@@ -692,7 +693,6 @@ st_beta_q(double p, double a, double b)
 		}
 		q = lo + (hi - lo) / 2;
 	}
-	gsl_set_error_handler(old);
 	return q;
 }
 
@@ -833,14 +833,13 @@ st_power_t_n(double delta, double sd, double alpha, double power)
 	struct pt_arg a = { delta, sd, alpha, power };
 	gsl_function f = { pt_root, &a };
 	gsl_root_fsolver *s;
-	gsl_error_handler_t *old;
 	double lo = 2, hi = 1e9, r = NAN;
 	int i, st;
 
 	if (delta == 0 || !(sd > 0) || pt_root(lo, &a) > 0 ||
 	    pt_root(hi, &a) < 0)
 		return NAN;
-	old = gsl_set_error_handler_off();
+	gsl_set_error_handler_off();
 	if ((s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)) == NULL)
 		return NAN;
 	gsl_root_fsolver_set(s, &f, lo, hi);
@@ -855,7 +854,6 @@ st_power_t_n(double delta, double sd, double alpha, double power)
 			break;
 	}
 	gsl_root_fsolver_free(s);
-	gsl_set_error_handler(old);
 	return r;
 }
 

@@ -13,6 +13,9 @@
  * into JSON null.  Tests are two-sided; differences are treatment minus
  * control ("B - A"); intervals are at level 1 - alpha.
  *
+ * GSL's default error handler aborts the process; the functions here turn
+ * it off (gsl_set_error_handler_off) and check results themselves.
+ *
  * Ownership: nothing here allocates except st_padjust's scratch, which it
  * frees.  No function prints or exits.
  */
