@@ -63,11 +63,16 @@ struct summ {
  * experiment share a hash with probability about n^2 / 2^57 (3e-5 for
  * two million units): then they are counted as one.
  */
+/* Key and value side by side: one cache miss per event, not two. */
+struct slot {
+	uint64_t key;		/* 0: empty */
+	double	 val;
+};
+
 struct ab {
 	const struct opts *o;
 	struct names exps, vars, mets;
-	uint64_t *key;
-	double	*val;
+	struct slot *tab;
 	size_t	 mask, used;
 	unsigned char (*expvar)[AB_MAXVAR];	/* per exp: arm seen */
 	unsigned char (*expmet)[AB_MAXMET];	/* per exp: metric seen */

@@ -165,10 +165,10 @@ collect_units(struct ab *ab, struct expst *st, int nexp)
 	struct expst *s;
 
 	for (j = 0; j <= ab->mask; j++) {
-		if ((ab->key[j] & 0xff) != 1)
+		if ((ab->tab[j].key & 0xff) != 1)
 			continue;
-		h = ab->key[j] & ~(uint64_t)0xff;
-		code = (long)ab->val[j];
+		h = ab->tab[j].key & ~(uint64_t)0xff;
+		code = (long)ab->tab[j].val;
 		x = code / AB_MAXVAR;
 		if (x >= nexp)
 			continue;

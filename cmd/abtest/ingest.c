@@ -8,11 +8,15 @@
  * the table but never read.  Both parse paths (ndj_flat_parse and
  * jansson) end in ab_event or ab_summary with the same arguments.
  */
+#include <sys/mman.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abtest.h"
+
+static struct slot *tab_alloc(size_t);
 
 int
 names_find(struct names *t, const char *s, size_t len, int add)
@@ -63,9 +67,7 @@ ab_init(struct ab *ab, const struct opts *o)
 	ab->o = o;
 	ab->last_exp = -1;
 	ab->mask = (1 << 16) - 1;
-	ab->key = calloc(ab->mask + 1, sizeof *ab->key);
-	ab->val = calloc(ab->mask + 1, sizeof *ab->val);
-	if (ab->key == NULL || ab->val == NULL)
+	if ((ab->tab = tab_alloc(ab->mask + 1)) == NULL)
 		return -1;
 	if (names_find(&ab->mets, "exposure", 8, 1) != 0)
 		return -1;
@@ -89,8 +91,7 @@ ab_free(struct ab *ab)
 	names_free(&ab->exps);
 	names_free(&ab->vars);
 	names_free(&ab->mets);
-	free(ab->key);
-	free(ab->val);
+	free(ab->tab);
 	free(ab->expvar);
 	free(ab->expmet);
 	free(ab->summ);
@@ -121,32 +122,46 @@ slot_of(uint64_t k, size_t mask)
 	return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
 }
 
+/*
+ * A zeroed table of n slots.  Big tables are aligned to 2 MB and asked
+ * for transparent huge pages: every event touches a random slot, and
+ * with 4 kB pages most of those touches would also miss the TLB.
+ */
+static struct slot *
+tab_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	void *p;
+
+	if (bytes < (2 << 20))
+		return calloc(n, sizeof(struct slot));
+	if (posix_memalign(&p, 2 << 20, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
+}
+
 static int
 grow(struct ab *ab)
 {
 	size_t nmask = ab->mask * 2 + 1, i, j;
-	uint64_t *nk;
-	double *nv;
+	struct slot *nt;
 
-	nk = calloc(nmask + 1, sizeof *nk);
-	nv = malloc((nmask + 1) * sizeof *nv);
-	if (nk == NULL || nv == NULL) {
-		free(nk);
-		free(nv);
+	if ((nt = tab_alloc(nmask + 1)) == NULL)
 		return -1;
-	}
 	for (i = 0; i <= ab->mask; i++) {
-		if (ab->key[i] == 0)
+		if (ab->tab[i].key == 0)
 			continue;
-		for (j = slot_of(ab->key[i], nmask); nk[j]; j = (j + 1) & nmask)
+		for (j = slot_of(ab->tab[i].key, nmask); nt[j].key;
+		    j = (j + 1) & nmask)
 			;
-		nk[j] = ab->key[i];
-		nv[j] = ab->val[i];
+		nt[j] = ab->tab[i];
 	}
-	free(ab->key);
-	free(ab->val);
-	ab->key = nk;
-	ab->val = nv;
+	free(ab->tab);
+	ab->tab = nt;
 	ab->mask = nmask;
 	return 0;
 }
@@ -157,21 +172,21 @@ upsert(struct ab *ab, uint64_t k, int *isnew)
 {
 	size_t j;
 
-	for (j = slot_of(k, ab->mask); ab->key[j]; j = (j + 1) & ab->mask)
-		if (ab->key[j] == k) {
+	for (j = slot_of(k, ab->mask); ab->tab[j].key; j = (j + 1) & ab->mask)
+		if (ab->tab[j].key == k) {
 			*isnew = 0;
-			return &ab->val[j];
+			return &ab->tab[j].val;
 		}
 	if (ab->used + 1 > (ab->mask + 1) / 8 * 7) {
 		if (grow(ab) < 0)
 			return NULL;
 		return upsert(ab, k, isnew);
 	}
-	ab->key[j] = k;
-	ab->val[j] = 0;
+	ab->tab[j].key = k;
+	ab->tab[j].val = 0;
 	ab->used++;
 	*isnew = 1;
-	return &ab->val[j];
+	return &ab->tab[j].val;
 }
 
 /* The value of key, or NULL. */
@@ -180,9 +195,9 @@ ab_lookup(struct ab *ab, uint64_t k)
 {
 	size_t j;
 
-	for (j = slot_of(k, ab->mask); ab->key[j]; j = (j + 1) & ab->mask)
-		if (ab->key[j] == k)
-			return &ab->val[j];
+	for (j = slot_of(k, ab->mask); ab->tab[j].key; j = (j + 1) & ab->mask)
+		if (ab->tab[j].key == k)
+			return &ab->tab[j].val;
 	return NULL;
 }
 
