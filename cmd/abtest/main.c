@@ -99,7 +99,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Splits a comma list into v (strdup'd); exits on a usage error. */
+/*
+ * Splits a comma list into v, pointers into one strdup'd copy (v[0] is
+ * that copy, for free); exits on a usage error.
+ */
 int
 ab_split(const char *s, char **v, int max, const char *opt)
 {
@@ -127,6 +130,7 @@ ab_weights(const char *s, double *w, int max, const char *opt)
 	n = ab_split(s, v, max, opt);
 	for (i = 0; i < n; i++)
 		w[i] = cli_num(v[i], 1e-300, 1e300, opt);
+	free(v[0]);	/* the one copy ab_split made */
 	return n;
 }
 

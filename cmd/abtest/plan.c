@@ -190,7 +190,7 @@ ab_assign(int argc, char *argv[])
 	};
 	struct assign as;
 	double w[AB_MAXVAR];
-	int ch, nw = 0, i, rv;
+	int ch, nw = 0, i, rv, own = 0;
 
 	memset(&as, 0, sizeof as);
 	as.salt = "";
@@ -201,8 +201,12 @@ ab_assign(int argc, char *argv[])
 		switch (ch) {
 		case 'e': as.exp = optarg; break;
 		case 's': as.salt = optarg; break;
-		case 'v': as.k = ab_split(optarg, as.v, AB_MAXVAR,
-		    "--variants"); break;
+		case 'v':
+			if (own)
+				free(as.v[0]);
+			as.k = ab_split(optarg, as.v, AB_MAXVAR, "--variants");
+			own = 1;
+			break;
 		case 'w': nw = ab_weights(optarg, w, AB_MAXVAR, "--weights");
 			break;
 		case 'h': sub_usage(stdout, 0, ASSIGN_USAGE);
@@ -224,6 +228,8 @@ ab_assign(int argc, char *argv[])
 	rv = cli_each_input(argc - optind, argv + optind, assign_file, &as);
 	if (rv == 0)
 		rv = ndj_policy_end(&as.pol);
+	if (own)
+		free(as.v[0]);
 	return cli_finish(rv);
 }
 
