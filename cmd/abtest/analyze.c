@@ -110,11 +110,21 @@ setup(struct ab *ab, int x, struct expst *s, struct rerr *e)
 	}
 	s->ctl = 0;
 	if (o->control) {
-		v = names_find(&ab->vars, o->control, strlen(o->control), 0);
-		if (v < 0 || (s->ctl = arm_of(s, v)) < 0)
-			return rerr_set(e, EX_DATAERR, NULL, 0,
-			    "experiment '%s': control '%s' has no data",
-			    ab->exps.v[x], o->control);
+		/* A control without data is an empty arm, not an error. */
+		v = names_find(&ab->vars, o->control, strlen(o->control),
+		    o->nvariants == 0);
+		if (v < 0)
+			return rerr_set(e, EX_DATAERR, NULL, 0, "control '%s' is "
+			    "not configured (--variants)", o->control);
+		if ((s->ctl = arm_of(s, v)) < 0) {
+			if (v >= AB_MAXVAR)
+				return rerr_set(e, EX_DATAERR, NULL, 0,
+				    "more than %d variants", AB_MAXVAR);
+			s->arms[s->k++] = v;
+			if (o->nvariants == 0)
+				sort_arms(s->arms, s->k, &ab->vars);
+			s->ctl = arm_of(s, v);
+		}
 	}
 	if (s->k < 2)
 		return rerr_set(e, EX_DATAERR, NULL, 0,
