@@ -144,4 +144,37 @@ int	 ndj_policy_bad(struct ndj_policy *p, const struct rerr *e);
  */
 int	 ndj_policy_end(struct ndj_policy *p);
 
+/*
+ * The fast path for the common flat record: one JSON object whose values
+ * are strings, numbers, true, false or null.  ndj_flat_parse returns 1 and
+ * fills f when line is such an object in the conservative subset it
+ * handles (strings of printable ASCII without escapes, at most
+ * NDJ_FLAT_MAX keys, numbers jansson would hold exactly as it does), and
+ * 0 for every other line: the caller then hands the line to ndj_parse,
+ * which accepts or rejects it.  So both paths accept and reject the same
+ * lines, and give the same values where both accept
+ * (tests/fuzz/fuzz_ndjson_fast.c checks this).
+ *
+ * Ownership: keys and strings point into line (not NUL-terminated); they
+ * are valid as long as line is.
+ */
+#define NDJ_FLAT_MAX	32
+enum ndj_ftype { NDJ_FNULL, NDJ_FFALSE, NDJ_FTRUE, NDJ_FINT, NDJ_FREAL,
+	NDJ_FSTR };
+struct ndj_field {
+	const char	*key, *str;
+	size_t		 klen, slen;
+	enum ndj_ftype	 type;
+	long long	 i;		/* NDJ_FINT */
+	double		 num;		/* NDJ_FINT and NDJ_FREAL */
+};
+struct ndj_flat {
+	int		 n;
+	struct ndj_field f[NDJ_FLAT_MAX];
+};
+int	 ndj_flat_parse(const char *line, size_t len, struct ndj_flat *f);
+/* The field named key, or NULL. */
+const struct ndj_field *ndj_flat_get(const struct ndj_flat *f,
+	    const char *key);
+
 #endif /* REEL_NDJSON_H */

@@ -1,0 +1,110 @@
+/*
+ * abtest: the parts shared by main.c (options and the read loop),
+ * ingest.c (events and summaries into sufficient statistics), analyze.c
+ * (the statistics and the records they make) and plan.c (plan, assign).
+ */
+#ifndef ABTEST_H
+#define ABTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "ndjson.h"
+#include "stats.h"
+
+#define AB_MAXVAR	64	/* arms per experiment */
+#define AB_MAXMET	254	/* metrics, "exposure" included */
+#define AB_MAXEXP	(1 << 20)
+
+/* Names in order of first appearance. */
+struct names {
+	char	**v;
+	size_t	*len;
+	int	 n, cap;
+};
+int	 names_find(struct names *t, const char *s, size_t len, int add);
+
+struct opts {
+	double	 alpha, srm_alpha, tau2, prior_a, prior_b;
+	const char *exp, *control, *covariate;
+	const char *variance;	/* "sample", "bernoulli" or NULL (default) */
+	char	*variants[AB_MAXVAR];
+	double	 weights[AB_MAXVAR];
+	int	 nvariants, nweights;
+	char	*metrics[AB_MAXMET];	/* analysed metrics, NULL: all */
+	int	 nmetrics;
+	char	*binary[AB_MAXMET];
+	int	 nbinary;
+	char	*guard[AB_MAXMET];
+	int	 nguard;
+	char	*ratio_num[AB_MAXMET], *ratio_den[AB_MAXMET];
+	int	 nratio;
+	int	 allocate, partial, merge;
+	long	 every;
+	struct ndj_policy pol;
+};
+
+/* A per-variant summary record, possibly one look of several. */
+struct summ {
+	int	 exp, var, met;
+	long	 look;
+	double	 n, x, mean, var_;	/* x < 0: not binary; mean NAN: none */
+};
+
+/*
+ * The state of a run: name tables, the unit table of raw events, and
+ * the summaries.  The unit table maps (experiment, unit, metric) to the
+ * unit's sum for that metric, and (experiment, unit, exposure) to its
+ * arm.  Keys are a 56-bit hash of experiment and unit id with the metric
+ * index (+1) in the low byte, so a unit costs 16 bytes per metric it has
+ * (about 40 bytes per metric at the table's load).  Two unit ids of one
+ * experiment share a hash with probability about n^2 / 2^57 (3e-5 for
+ * two million units): then they are counted as one.
+ */
+/* Key and value side by side: one cache miss per event, not two. */
+struct slot {
+	uint64_t key;		/* 0: empty */
+	double	 val;
+};
+
+struct ab {
+	const struct opts *o;
+	struct names exps, vars, mets;
+	struct slot *tab;
+	size_t	 mask, used;
+	unsigned char (*expvar)[AB_MAXVAR];	/* per exp: arm seen */
+	unsigned char (*expmet)[AB_MAXMET];	/* per exp: metric seen */
+	int	 expcap;
+	unsigned char isbin[AB_MAXMET];
+	struct summ *summ;
+	size_t	 nsumm, capsumm;
+	int	 last_exp;
+	const char *last_exp_s;
+	size_t	 last_exp_len;
+	long	 nevents, nskipped;
+};
+
+int	 ab_init(struct ab *ab, const struct opts *o);
+void	 ab_free(struct ab *ab);
+/* Takes one record from either parse path; 0 or -1 with e filled. */
+int	 ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *f,
+	    struct rerr *e);
+int	 ab_json(struct ab *ab, struct ndj_reader *r, json_t *rec,
+	    struct rerr *e);
+
+/* Prints the results (or partials, or allocations).  0 or exit status. */
+int	 ab_report(struct ab *ab, FILE *out, struct rerr *e);
+
+int	 ab_plan(int argc, char *argv[]);
+int	 ab_assign(int argc, char *argv[]);
+int	 ab_adjust(int argc, char *argv[]);
+
+json_t	*jnum(double v);
+/* Comma lists of options; exit with a usage error when bad. */
+int	 ab_split(const char *s, char **v, int max, const char *opt);
+int	 ab_weights(const char *s, double *w, int max, const char *opt);
+double	*ab_lookup(struct ab *ab, uint64_t k);
+
+#endif /* ABTEST_H */
