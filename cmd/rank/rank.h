@@ -43,6 +43,7 @@ struct ranker {
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
 	double		*yty;		/* k x k, for fold-in */
+	float		*vt;		/* item factors transposed, k x nitems */
 };
 
 /* One request, parsed. */
