@@ -498,7 +498,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		kk = b->top.k;
 	la_topk_reset(&b->top);
 	{
-		int kkeep = b->top.k, simple;
+		int kkeep = b->top.k, simple, hasconst;
 		size_t sp = 0;
 		float wcf = (float)r->w[P_CF] * nm.cfscale, floor = -INFINITY;
 		float wf = (float)r->w[P_FRESH] * nm.freshc;
@@ -511,6 +511,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		 * inline, with the heap's floor checked before any call.
 		 */
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
+		hasconst = wf != 0 || wp != 0 || wr != 0;
 		for (c = 0; c < n; c++) {
 			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
 			float v;
@@ -522,8 +523,10 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 					continue;
 			}
 			if (simple) {
-				v = wf * r->fresh0[i] + wp * r->pop[i] +
-				    wr * r->recent[i];
+				v = 0;
+				if (hasconst)
+					v = wf * r->fresh0[i] + wp * r->pop[i] +
+					    wr * r->recent[i];
 				if (nm.hascf)
 					v += wcf * (b->cf[i] - nm.cfmin);
 			} else
