@@ -419,8 +419,10 @@ evset_read(struct evset *s, const char *path, struct ndj_policy *p,
 		if ((rec = ndj_parse(r, line, len, e)) == NULL ||
 		    evset_parse(s, r, rec, &ev, e) != 0) {
 			json_decref(rec);
-			if ((rv = ndj_policy_bad(p, e)) != 0)
+			if ((rv = ndj_policy_bad(p, e)) != 0) {
+				e->msg[0] = '\0';	/* reported already */
 				goto out;
+			}
 			continue;
 		}
 		json_decref(rec);

@@ -90,7 +90,8 @@ void	 evset_free(struct evset *s);
 /*
  * Reads every event of path ("-" is stdin) into s, appending.  Bad records
  * go through the policy p (reported with file:line).  Returns 0, or an
- * EX_* status with e filled.
+ * EX_* status with e filled; e->msg is empty when the policy has reported
+ * the error already.
  */
 int	 evset_read(struct evset *s, const char *path, struct ndj_policy *p,
 	    struct rerr *e);

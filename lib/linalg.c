@@ -1,6 +1,15 @@
 /*
  * linalg: dense kernels for the factor models.
  */
+/*
+ * The dot products and rank-1 updates here are the hot loops of training
+ * and ranking; GCC vectorises them only at -O3, so ask for it here rather
+ * than for the whole build.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>

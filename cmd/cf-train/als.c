@@ -11,6 +11,15 @@
  * Y'Y is shared by all users, so a product with the matrix costs
  * O(k^2 + n_u k), never O(n_items k).
  */
+/*
+ * The dot products and rank-1 updates here are the hot loops of training
+ * and ranking; GCC vectorises them only at -O3, so ask for it here rather
+ * than for the whole build.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

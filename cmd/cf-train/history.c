@@ -51,8 +51,10 @@ read_items(struct tdata *d, const char *path, struct ndj_policy *p,
 				rv = e->code;
 				goto out;
 			}
-			if ((rv = ndj_policy_bad(p, e)) != 0)
+			if ((rv = ndj_policy_bad(p, e)) != 0) {
+				e->msg[0] = '\0';
 				goto out;
+			}
 			continue;
 		}
 		if (ev_id(json_object_get(rec, "item"), &id, &len, tmp,
@@ -60,8 +62,10 @@ read_items(struct tdata *d, const char *path, struct ndj_policy *p,
 			rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
 			    "field 'item' is missing or not a string");
 			json_decref(rec);
-			if ((rv = ndj_policy_bad(p, e)) != 0)
+			if ((rv = ndj_policy_bad(p, e)) != 0) {
+				e->msg[0] = '\0';
 				goto out;
+			}
 			continue;
 		}
 		ndj_policy_ok(p);

@@ -18,7 +18,7 @@
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fputs("usage: cf-train [-hV] [-k factors] [-m model[,model...]] "
+	fputs("usage: cf-train [-hV] [-k factors] [-m model[,model ...]] "
 	    "[-n iterations]\n"
 	    "\t[-s seed] [-t threads] [--alpha a] [--cg-steps n]\n"
 	    "\t[--half-life days] [--import-factors users,items] "
@@ -311,7 +311,8 @@ train(const struct train_opts *o, const char *events, const char *out,
 nomem:
 	rv = rerr_set(&e, EX_SOFTWARE, NULL, 0, "out of memory");
 out:
-	cli_report(&e);
+	if (e.msg[0] != '\0')
+		cli_report(&e);
 done:
 	free(b.uf), free(b.vf), free(b.mfu), free(b.mfi);
 	free(b.pop_all), free(b.pop_recent);

@@ -286,11 +286,28 @@ static void
 score_batch(size_t lo, size_t hi, int tid, void *arg)
 {
 	struct batch *bt = arg;
-	size_t i;
+	const struct ranker *r = bt->r;
+	struct rank_buf *b = &bt->bufs[tid];
+	struct request *blk[RANK_BLOCK];
+	size_t i, j;
+	int n;
 
-	for (i = lo; i < hi; i++)
-		if (score_request(bt->r, &bt->bufs[tid], &bt->q[i]) != 0)
-			bt->failed = 1;
+	for (i = lo; i < hi; i = j) {
+		/* Known users ranked over all items share one pass of cf. */
+		for (j = i, n = 0; j < hi && n < RANK_BLOCK; j++) {
+			struct request *q = &bt->q[j];
+
+			q->cfpre = NULL;
+			if (q->user >= 0 && q->cand == NULL &&
+			    r->m.meta.k > 0 && r->w[P_CF] != 0)
+				blk[n++] = q;
+		}
+		if (n > 1)
+			cf_block(r, b, blk, n);
+		for (; i < j; i++)
+			if (score_request(r, b, &bt->q[i]) != 0)
+				bt->failed = 1;
+	}
 }
 
 static int

@@ -43,6 +43,7 @@ struct ranker {
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
 	double		*yty;		/* k x k, for fold-in */
+	float		*vt;		/* item factors transposed, k x nitems */
 };
 
 /* One request, parsed. */
@@ -57,6 +58,8 @@ struct request {
 	float		*histw;		/* their signed weights */
 	size_t		 nhist;
 	/* results */
+	const float	*cfpre;		/* precomputed cf scores, or NULL */
+	float		 cfmin, cfmax;
 	uint32_t	*out;
 	float		*score;
 	float		*parts;		/* nout x NPART, weighted */
@@ -65,7 +68,8 @@ struct request {
 
 /* Per-thread scratch. */
 struct rank_buf {
-	float		*cf, *item, *tod, *total, *prof;
+	float		*cf, *cfown, *item, *tod, *total, *prof;
+	float		*block;		/* BLOCK x nitems cf scores */
 	uint32_t	*touched, *seen;
 	size_t		 seencap;
 	float		*x;
@@ -77,6 +81,15 @@ int	 ranker_init(struct ranker *r, struct rerr *e);
 void	 ranker_free(struct ranker *r);
 int	 rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax);
 void	 rank_buf_free(struct rank_buf *b);
+/*
+ * Precomputes the collaborative scores of up to RANK_BLOCK requests of
+ * known users over all items, each item's factors read once for the whole
+ * block (so the item matrix streams from memory once per block, not once
+ * per user).  Sets q->cfpre of each request it covers.
+ */
+#define RANK_BLOCK	16
+void	 cf_block(const struct ranker *r, struct rank_buf *b,
+	    struct request **q, int n);
 /* Scores q; fills q->out, score, parts.  Returns 0 or -1 (no memory). */
 int	 score_request(const struct ranker *r, struct rank_buf *b,
 	    struct request *q);

@@ -69,6 +69,7 @@ main(int argc, char *argv[])
 	if (argc >= 2 && argv[1][0] != '-') {
 		cmd = argv[1];
 		argc--, argv++;
+		argv[0] = (char *)"receval";	/* getopt's messages */
 	} else
 		cmd = NULL;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {

@@ -322,7 +322,7 @@ receval_score(const struct score_opts *o, const char *path,
 		}
 		if (rc != 0) {
 			if ((rv = ndj_policy_bad(p, &e)) != 0)
-				goto done;
+				goto done;	/* reported */
 			continue;
 		}
 		ndj_policy_ok(p);
@@ -349,7 +349,8 @@ receval_score(const struct score_opts *o, const char *path,
 		    "events");
 	goto done;
 out:
-	cli_report(&e);
+	if (e.msg[0] != '\0')
+		cli_report(&e);
 done:
 	if (r != NULL)
 		ndj_close(r);

@@ -174,7 +174,8 @@ receval_split(const struct split_opts *o, const char *path,
 		goto out;
 	goto done;
 out:
-	cli_report(&e);
+	if (e.msg[0] != '\0')
+		cli_report(&e);
 done:
 	free(where);
 	evset_free(&s);

@@ -1,0 +1,60 @@
+#!/bin/sh
+# bench recsys: cf-train's implicit ALS and rank's top-10 on a synthetic
+# matrix of 50,000 users, 20,000 items and 1,000,000 watch events, k = 32,
+# 2 threads, against the targets of issue 7 (the anchors of PROTOCOL.md:
+# implicit 0.7.3 trained in 4.1-4.5 CPU-s and 98 MB; scored 3.3K-11.5K
+# users/s).
+#
+# Input: ../shared's gen_synth.py when it and python3-numpy are present,
+# else scripts/gen-events (same shape: latent tastes, popularity, dayparts).
+# ALS CPU time is cf-train -n 15 minus cf-train -n 0 (parsing, rows and
+# writing) in the same run; peak memory is the whole -n 15 process.
+set -eu
+dir=$BENCH_DIR/recsys
+mkdir -p "$dir"
+gen=$REEL_SHARED/data/recsys/gen_synth.py
+if [ ! -s "$dir/events.ndjson" ]; then
+	if [ -f "$gen" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+		/usr/bin/python3 "$gen" "$dir" --users 50000 --items 20000 \
+		    --events 1000000 --seed 7 >/dev/null
+	else
+		gen-events -u 50000 -i 20000 -e 1000000 -s 7 "$dir"
+	fi
+fi
+[ -x /usr/bin/time ] || { echo "bench recsys: /usr/bin/time absent" >&2; exit 77; }
+cpu() {	# CPU seconds and peak KB of a command: "user+sys maxkb"
+	/usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null
+	awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$dir/time"
+}
+set -- $(cpu cf-train -t 2 -k 32 -n 15 -s 7 --items "$dir/items.ndjson" \
+    -o "$dir/model.reel" "$dir/events.ndjson")
+full=$1 kb=$2
+set -- $(cpu cf-train -t 2 -k 32 -n 0 -s 7 --items "$dir/items.ndjson" \
+    -o "$dir/model0.reel" "$dir/events.ndjson")
+base=$1
+awk -v f="$full" -v b="$base" -v kb="$kb" 'BEGIN {
+	als = f - b
+	printf "bench cf-train: ALS 15 iterations k=32 2 threads: tool %.2f CPU-s " \
+	    "(whole run %.2f, parse+write %.2f), ratio %.2f (target 4.5 CPU-s) %s\n",
+	    als, f, b, als / 4.5, als <= 4.5 ? "ok" : "MISSED"
+	printf "bench cf-train: peak memory: tool %.1f MB, ratio %.2f (target 100 MB) %s\n",
+	    kb / 1024, kb / 1024 / 100, kb / 1024 <= 100 ? "ok" : "MISSED"
+}'
+sed -n 's/.*"user":"\([^"]*\)".*/\1/p' "$dir/events.ndjson" | sort -u >"$dir/users"
+n=$(wc -l <"$dir/users")
+start=$(date +%s.%N)
+/usr/bin/time -f '%U %S' -o "$dir/time" rank -t 2 -m "$dir/model.reel" \
+    --weights cf=1,item=0,content=0,tod=0,fresh=0,pop=0,recent=0 \
+    --diversity 0 <"$dir/users" >/dev/null
+end=$(date +%s.%N)
+awk -v n="$n" -v s="$start" -v e="$end" -v t="$(cat "$dir/time")" 'BEGIN {
+	split(t, c, " ")
+	cpu = c[1] + c[2]
+	ups = n / (e - s)
+	upc = n / cpu * 2
+	verdict = upc >= 15000 ? "ok" : "MISSED"
+	fmt = "bench rank: top-10 over all items, seen filtered, 2 threads: "
+	fmt = fmt "tool %.0f users/s wall, %.0f users/s per 2 CPU-s, "
+	fmt = fmt "ratio %.2f (target 15000) %s\n"
+	printf fmt, ups, upc, upc / 15000, verdict
+}'
