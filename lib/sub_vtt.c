@@ -1,0 +1,614 @@
+/*
+ * sub_vtt: WebVTT, after the parsing algorithm of the W3C WebVTT spec
+ * (section 6.1, "WebVTT parser algorithm"), with the readings of Mozilla's
+ * vtt.js where the two differ and real files depend on it:
+ *
+ * - the file must start with "WEBVTT" followed by the end of the line, a
+ *   space or a tab (a BOM is gone after decoding);
+ * - header lines up to the first blank line are kept verbatim; legacy
+ *   "Region: id=.. width=..%" header lines also define regions;
+ * - blocks are separated by empty lines; a line containing "-->" is the
+ *   cue timing line when it is the first line of a block or the second
+ *   after an id, and otherwise ends the block (it starts the next cue);
+ * - timestamps are "[h+:]mm:ss.ttt"; as in vtt.js a two-part form whose
+ *   first field is over 59 reads as hours:minutes;
+ * - each cue setting is "name:value"; invalid ones are dropped, a region
+ *   setting only kept when a region of that id was defined; a line or
+ *   position setting keeps its value when only its alignment is bad; the
+ *   first of a repeated setting wins (vtt.js);
+ * - cue text is kept raw, tags and character references untouched.
+ * STYLE, REGION and NOTE blocks are kept verbatim, in place.  A block
+ * that is none of these and has no timing line, or a timing line that
+ * cannot be read, is a bad block.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sub.h"
+
+static int vtt_timing(const char *, int64_t *, int64_t *, const char **,
+	    const char **);
+
+static int
+isws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+/* Starts s with keyword kw followed by the end, a space or a tab? */
+static int
+keyword(const char *s, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	return strncmp(s, kw, n) == 0 &&
+	    (s[n] == '\0' || s[n] == ' ' || s[n] == '\t');
+}
+
+/* vtt.js: /^([\d]{1,3})(\.[\d]*)?%$/ and 0 <= v <= 100. */
+static int
+percent(const char *s, size_t n, double *v)
+{
+	size_t i = 0, d = 0;
+	char tmp[64];
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, d++;
+	if (d < 1 || d > 3)
+		return 0;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (i + 1 != n || s[i] != '%' || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, n - 1);
+	tmp[n - 1] = '\0';
+	*v = strtod(tmp, NULL);
+	return *v >= 0 && *v <= 100;
+}
+
+/* vtt.js: /^-?\d+$/. */
+static int
+integer(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+oneof(const char *s, size_t n, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const aligns[] = { "start", "middle", "center", "end",
+	"left", "right", NULL };
+static const char *const linealigns[] = { "start", "middle", "center",
+	"end", NULL };
+static const char *const posaligns[] = { "start", "middle", "center", "end",
+	"line-left", "line-right", NULL };
+static const char *const verticals[] = { "rl", "lr", NULL };
+
+/* The last region of doc with this id, or NULL. */
+static const struct sub_item *
+find_region(const struct sub_doc *doc, const char *id, size_t n)
+{
+	size_t i;
+
+	for (i = doc ? doc->n : 0; i-- > 0;) {
+		const struct sub_item *it = &doc->v[i];
+
+		if (it->type == SUB_REGION && it->id != NULL &&
+		    strlen(it->id) == n && memcmp(it->id, id, n) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+void
+sub_vtt_settings(struct sub_buf *b, const char *s, const struct sub_doc *doc,
+    char **region)
+{
+	enum { S_REGION, S_VERTICAL, S_LINE, S_POSITION, S_SIZE, S_ALIGN };
+	static const char *const names[] = { "region", "vertical", "line",
+		"position", "size", "align", NULL };
+	int seen[6] = { 0 };
+	size_t start = b->len;
+
+	*region = NULL;
+	while (*s != '\0') {
+		const char *tok, *colon, *v, *comma;
+		size_t n, vn, k;
+		double pct;
+		int keep = 0, which = -1;
+		size_t keepn;
+
+		while (isws(*s))
+			s++;
+		tok = s;
+		while (*s != '\0' && !isws(*s))
+			s++;
+		n = (size_t)(s - tok);
+		if (n == 0)
+			break;
+		/* Exactly one ':' with a non-empty value (vtt.js). */
+		colon = memchr(tok, ':', n);
+		if (colon == NULL || memchr(colon + 1, ':',
+		    n - (size_t)(colon - tok) - 1) != NULL)
+			continue;
+		v = colon + 1;
+		vn = n - (size_t)(v - tok);
+		if (vn == 0)
+			continue;
+		for (k = 0; names[k] != NULL; k++)
+			if (strlen(names[k]) == (size_t)(colon - tok) &&
+			    memcmp(names[k], tok, (size_t)(colon - tok)) == 0)
+				which = (int)k;
+		if (which < 0 || seen[which])
+			continue;
+		keepn = n;
+		comma = memchr(v, ',', vn);
+		switch (which) {
+		case S_REGION:
+			if (find_region(doc, v, vn) != NULL) {
+				keep = 1;
+				free(*region);
+				*region = sub_strndup(v, vn);
+			}
+			break;
+		case S_VERTICAL:
+			keep = oneof(v, vn, verticals);
+			break;
+		case S_SIZE:
+			keep = percent(v, vn, &pct);
+			break;
+		case S_ALIGN:
+			keep = oneof(v, vn, aligns);
+			break;
+		case S_LINE:
+		case S_POSITION: {
+			size_t v0 = comma ? (size_t)(comma - v) : vn;
+
+			if (which == S_LINE)
+				keep = integer(v, v0) || percent(v, v0, &pct) ||
+				    (v0 == 4 && memcmp(v, "auto", 4) == 0);
+			else
+				keep = percent(v, v0, &pct);
+			if (keep && comma != NULL) {
+				const char *a = comma + 1;
+				size_t an = vn - v0 - 1;
+
+				/* A bad alignment drops only itself. */
+				if (memchr(a, ',', an) != NULL ||
+				    !oneof(a, an, which == S_LINE ?
+				    linealigns : posaligns))
+					keepn = (size_t)(comma - tok);
+			}
+			break;
+		}
+		}
+		if (!keep)
+			continue;
+		seen[which] = 1;
+		if (b->len > start)
+			sub_buf_putc(b, ' ');
+		sub_buf_add(b, tok, keepn);
+	}
+}
+
+/*
+ * Applies one region setting name/value to r; id goes to *id.  Values as
+ * the spec's region settings parsing (and vtt.js's legacy header form).
+ */
+static void
+region_setting(struct sub_region *r, char **id, const char *k, size_t kn,
+    const char *v, size_t vn)
+{
+	double x, y;
+	const char *comma;
+
+#define IS(s)	(kn == strlen(s) && memcmp(k, s, kn) == 0)
+	if (vn == 0)
+		return;
+	if (IS("id")) {
+		if (*id == NULL)
+			*id = sub_strndup(v, vn);
+	} else if (IS("width")) {
+		if (percent(v, vn, &x))
+			r->width = x;
+	} else if (IS("lines")) {
+		size_t i;
+
+		for (i = 0; i < vn && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+		if (i == vn && vn <= 9)
+			r->lines = strtol(v, NULL, 10);
+	} else if (IS("regionanchor") || IS("viewportanchor")) {
+		comma = memchr(v, ',', vn);
+		if (comma != NULL && percent(v, (size_t)(comma - v), &x) &&
+		    percent(comma + 1, vn - (size_t)(comma - v) - 1, &y)) {
+			if (IS("regionanchor"))
+				r->ra_x = x, r->ra_y = y;
+			else
+				r->va_x = x, r->va_y = y;
+		}
+	} else if (IS("scroll")) {
+		if (vn == 2 && memcmp(v, "up", 2) == 0)
+			r->scroll_up = 1;
+	}
+#undef IS
+}
+
+/* Parses region settings "k<sep>v" separated by white space. */
+static void
+region_parse(struct sub_item *it, const char *s, char sep)
+{
+	while (*s != '\0') {
+		const char *tok, *d;
+		size_t n;
+
+		while (isws(*s))
+			s++;
+		tok = s;
+		while (*s != '\0' && !isws(*s))
+			s++;
+		if ((n = (size_t)(s - tok)) == 0)
+			break;
+		d = memchr(tok, sep, n);
+		if (d == NULL || d == tok)
+			continue;
+		/* vtt.js's header form wants exactly one separator. */
+		if (sep == '=' && memchr(d + 1, sep, n - (size_t)(d - tok) - 1))
+			continue;
+		region_setting(&it->reg, &it->id, tok, (size_t)(d - tok),
+		    d + 1, n - (size_t)(d - tok) - 1);
+	}
+}
+
+/* Parses "start --> end settings".  Returns 0 or -1 with *why. */
+static int
+vtt_timing(const char *line, int64_t *a, int64_t *b, const char **rest,
+    const char **why)
+{
+	const char *p = line;
+
+	while (isws(*p))
+		p++;
+	if (sub_parse_vtt_time(&p, a) != 0) {
+		*why = "bad start time";
+		return -1;
+	}
+	while (isws(*p))
+		p++;
+	if (strncmp(p, "-->", 3) != 0) {
+		*why = "no '-->' after the start time";
+		return -1;
+	}
+	p += 3;
+	while (isws(*p))
+		p++;
+	if (sub_parse_vtt_time(&p, b) != 0) {
+		*why = "bad end time";
+		return -1;
+	}
+	while (isws(*p))
+		p++;
+	*rest = p;
+	return 0;
+}
+
+int
+sub_read_vtt(char *text, size_t len, const char *name,
+    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
+{
+	char *p = text, *end = text + len, *line, *pending = NULL;
+	struct sub_buf blk = { 0 }, set = { 0 };
+	struct sub_item *it;
+	long lineno = 0, pendno = 0, first;
+	int64_t a, b;
+	const char *rest, *why;
+	int rv = 0;
+
+	doc->fmt = doc->markup = SUB_VTT;
+	line = sub_nextline(&p, end, &lineno);
+	if (line == NULL || strncmp(line, "WEBVTT", 6) != 0 ||
+	    (line[6] != '\0' && line[6] != ' ' && line[6] != '\t'))
+		return rerr_set(e, EX_DATAERR, name, 1,
+		    "not a WebVTT file: no WEBVTT signature");
+	/* The header: up to a blank line or a timing line. */
+	sub_buf_puts(&blk, line);
+	if ((it = sub_doc_add(doc, SUB_HEADER, 1)) == NULL)
+		abort();
+	while ((line = sub_nextline(&p, end, &lineno)) != NULL) {
+		if (*line == '\0')
+			break;
+		if (strstr(line, "-->") != NULL &&
+		    vtt_timing(line, &a, &b, &rest, &why) == 0) {
+			/* A timing line: the header has ended. */
+			pending = line;
+			pendno = lineno;
+			break;
+		}
+		sub_buf_putc(&blk, '\n');
+		sub_buf_puts(&blk, line);
+		if (strncmp(line, "Region:", 7) == 0 &&
+		    strchr(line + 7, ':') == NULL) {
+			struct sub_item *r = sub_doc_add(doc, SUB_REGION,
+			    lineno);
+
+			if (r == NULL)
+				abort();
+			r->reg.in_header = 1;
+			region_parse(r, line + 7, '=');
+			if (r->id == NULL)
+				doc->n--;	/* vtt.js drops it */
+		}
+	}
+	doc->v[0].text = blk.p;
+	memset(&blk, 0, sizeof(blk));
+
+	for (;;) {
+		char *l0 = NULL, *l1 = NULL, *timing = NULL;
+		long no0 = 0, tno = 0;
+		int nlines = 0;
+		int bad = 0, ntext = 0;
+
+		/* Skip empty lines to the start of a block. */
+		if (pending != NULL) {
+			line = pending;
+			first = pendno;
+			pending = NULL;
+		} else {
+			while ((line = sub_nextline(&p, end, &lineno)) != NULL &&
+			    *line == '\0')
+				;
+			first = lineno;
+		}
+		if (line == NULL)
+			break;
+		blk.len = 0;
+		l0 = line;
+		no0 = first;
+		nlines = 1;
+		if (strstr(l0, "-->") != NULL)
+			timing = l0, tno = no0;
+		else if ((line = sub_nextline(&p, end, &lineno)) != NULL &&
+		    *line != '\0') {
+			l1 = line;
+			nlines = 2;
+			if (strstr(l1, "-->") != NULL)
+				timing = l1, tno = lineno;
+		} else
+			line = NULL;	/* the block ended after one line */
+		if (timing == NULL) {
+			/* A STYLE, REGION or NOTE block, or garbage. */
+			enum sub_type t;
+
+			sub_buf_puts(&blk, l0);
+			if (l1 != NULL) {
+				sub_buf_putc(&blk, '\n');
+				sub_buf_puts(&blk, l1);
+			}
+			if (nlines == 2)
+				while ((line = sub_nextline(&p, end,
+				    &lineno)) != NULL && *line != '\0') {
+					if (strstr(line, "-->") != NULL) {
+						pending = line;
+						pendno = lineno;
+						break;
+					}
+					sub_buf_putc(&blk, '\n');
+					sub_buf_puts(&blk, line);
+				}
+			if (keyword(l0, "NOTE"))
+				t = SUB_NOTE;
+			else if (keyword(l0, "STYLE"))
+				t = SUB_STYLE;
+			else if (keyword(l0, "REGION"))
+				t = SUB_REGION;
+			else {
+				rerr_set(e, EX_DATAERR, name, no0,
+				    "no cue timing in block");
+				if (pol == NULL || !pol->skip_bad) {
+					rv = e->code;
+					break;
+				}
+				ndj_policy_bad(pol, e);
+				continue;
+			}
+			if ((it = sub_doc_add(doc, t, no0)) == NULL)
+				abort();
+			if (t == SUB_REGION)
+				region_parse(it, blk.p + 6, ':');
+			it->text = sub_strdup(blk.p);
+			continue;
+		}
+		if (vtt_timing(timing, &a, &b, &rest, &why) != 0) {
+			rerr_set(e, EX_DATAERR, name, tno,
+			    "bad cue timing: %s", why);
+			bad = 1;
+		}
+		/*
+		 * The cue text: up to an empty line or another timing; a bad
+		 * cue's block goes on to the empty line (vtt.js).
+		 */
+		blk.len = 0;
+		while ((line = sub_nextline(&p, end, &lineno)) != NULL &&
+		    *line != '\0') {
+			if (!bad && strstr(line, "-->") != NULL) {
+				pending = line;
+				pendno = lineno;
+				break;
+			}
+			if (ntext++ > 0)
+				sub_buf_putc(&blk, '\n');
+			sub_buf_puts(&blk, line);
+		}
+		if (bad) {
+			if (pol == NULL || !pol->skip_bad) {
+				rv = e->code;
+				break;
+			}
+			ndj_policy_bad(pol, e);
+			continue;
+		}
+		if ((it = sub_doc_add(doc, SUB_CUE, tno)) == NULL)
+			abort();
+		it->start = a;
+		it->end = b;
+		if (timing == l1)
+			it->id = sub_strdup(l0);
+		set.len = 0;
+		sub_vtt_settings(&set, rest, doc, &it->region);
+		if (set.len > 0)
+			it->settings = sub_strndup(set.p, set.len);
+		it->text = sub_strndup(blk.p ? blk.p : "", blk.len);
+		if (pol != NULL)
+			ndj_policy_ok(pol);
+	}
+	sub_buf_free(&blk);
+	sub_buf_free(&set);
+	return rv;
+}
+
+/* Appends s, or "" */
+static void
+put_block(struct sub_buf *b, const char *s)
+{
+	sub_buf_puts(b, s ? s : "");
+	sub_buf_putc(b, '\n');
+}
+
+static void
+put_pct(struct sub_buf *b, double v)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "%.6g%%", v);
+	sub_buf_puts(b, tmp);
+}
+
+int
+sub_write_vtt(FILE *fp, const struct sub_doc *doc)
+{
+	struct sub_buf b = { 0 }, t = { 0 };
+	const char *hdr = "WEBVTT";
+	char ta[32], tb[32];
+	int vtt = doc->markup == SUB_VTT;
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < doc->n; i++)
+		if (doc->v[i].type == SUB_HEADER && vtt &&
+		    doc->v[i].text != NULL &&
+		    strncmp(doc->v[i].text, "WEBVTT", 6) == 0) {
+			hdr = doc->v[i].text;
+			break;
+		}
+	put_block(&b, hdr);
+	for (i = 0; i < doc->n; i++) {
+		const struct sub_item *it = &doc->v[i];
+		const char *s;
+
+		switch (it->type) {
+		case SUB_CUE:
+			sub_buf_putc(&b, '\n');
+			if (it->id != NULL && *it->id != '\0' &&
+			    strstr(it->id, "-->") == NULL &&
+			    strchr(it->id, '\n') == NULL)
+				put_block(&b, it->id);
+			sub_fmt_time(ta, it->start, '.');
+			sub_fmt_time(tb, it->end, '.');
+			sub_buf_puts(&b, ta);
+			sub_buf_puts(&b, " --> ");
+			sub_buf_puts(&b, tb);
+			if (vtt && it->settings != NULL &&
+			    *it->settings != '\0') {
+				sub_buf_putc(&b, ' ');
+				sub_buf_puts(&b, it->settings);
+			} else if (it->region != NULL && *it->region != '\0') {
+				sub_buf_puts(&b, " region:");
+				sub_buf_puts(&b, it->region);
+			}
+			sub_buf_putc(&b, '\n');
+			t.len = 0;
+			sub_markup(&t, it->text ? it->text : "", doc->markup,
+			    SUB_VTT);
+			/* Empty lines and "-->" would end the cue. */
+			for (s = t.p ? t.p : ""; *s != '\0'; s++) {
+				if (*s == '\n' && (s == t.p || s[-1] == '\n' ||
+				    s[1] == '\0'))
+					continue;
+				if (strncmp(s, "-->", 3) == 0) {
+					sub_buf_puts(&b, "--&gt;");
+					s += 2;
+					continue;
+				}
+				sub_buf_putc(&b, *s);
+			}
+			if (t.len > 0 && b.p[b.len - 1] != '\n')
+				sub_buf_putc(&b, '\n');
+			break;
+		case SUB_NOTE:
+		case SUB_STYLE:
+			if (!vtt || it->text == NULL)
+				break;
+			sub_buf_putc(&b, '\n');
+			put_block(&b, it->text);
+			break;
+		case SUB_REGION:
+			if (it->reg.in_header)
+				break;
+			sub_buf_putc(&b, '\n');
+			if (it->text != NULL && vtt) {
+				put_block(&b, it->text);
+				break;
+			}
+			sub_buf_puts(&b, "REGION\n");
+			if (it->id != NULL) {
+				sub_buf_puts(&b, "id:");
+				sub_buf_puts(&b, it->id);
+				sub_buf_putc(&b, ' ');
+			}
+			sub_buf_puts(&b, "width:");
+			put_pct(&b, it->reg.width);
+			snprintf(ta, sizeof(ta), " lines:%ld", it->reg.lines);
+			sub_buf_puts(&b, ta);
+			sub_buf_puts(&b, " regionanchor:");
+			put_pct(&b, it->reg.ra_x);
+			sub_buf_putc(&b, ',');
+			put_pct(&b, it->reg.ra_y);
+			sub_buf_puts(&b, " viewportanchor:");
+			put_pct(&b, it->reg.va_x);
+			sub_buf_putc(&b, ',');
+			put_pct(&b, it->reg.va_y);
+			if (it->reg.scroll_up)
+				sub_buf_puts(&b, " scroll:up");
+			sub_buf_putc(&b, '\n');
+			break;
+		default:
+			break;
+		}
+		if (b.len >= 65536) {
+			if (fwrite(b.p, 1, b.len, fp) != b.len)
+				rv = -1;
+			b.len = 0;
+		}
+	}
+	if (b.len > 0 && fwrite(b.p, 1, b.len, fp) != b.len)
+		rv = -1;
+	sub_buf_free(&b);
+	sub_buf_free(&t);
+	return rv == 0 && !ferror(fp) ? 0 : -1;
+}
