@@ -1,0 +1,309 @@
+/*
+ * img: statistics, hashes and distances of small analysis images.  See
+ * img.h for the contract.  Everything is integer or double arithmetic on
+ * at most a few thousand pixels per call: cheap next to a decode.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "img.h"
+
+void
+img_mean_std(const uint8_t *g, int w, int h, double *mean, double *sd)
+{
+	size_t i, n = (size_t)w * h;
+	uint64_t s = 0, s2 = 0;
+	double m, v;
+
+	for (i = 0; i < n; i++) {
+		s += g[i];
+		s2 += (uint32_t)g[i] * g[i];
+	}
+	m = (double)s / n;
+	v = (double)s2 / n - m * m;
+	*mean = m / 255;
+	*sd = v > 0 ? sqrt(v) / 255 : 0;
+}
+
+double
+img_sharpness(const uint8_t *g, int w, int h)
+{
+	uint64_t s = 0;
+	int x, y;
+
+	if (w < 3 || h < 3)
+		return 0;
+	for (y = 1; y < h - 1; y++) {
+		const uint8_t *r = g + (size_t)y * w;
+
+		for (x = 1; x < w - 1; x++) {
+			int l = 4 * r[x] - r[x - 1] - r[x + 1] - r[x - w] -
+			    r[x + w];
+
+			s += (uint32_t)abs(l);
+		}
+	}
+	return (double)s / ((double)(w - 2) * (h - 2)) / 255;
+}
+
+double
+img_colourfulness(const uint8_t *rgb, int w, int h)
+{
+	size_t i, n = (size_t)w * h;
+	double srg = 0, srg2 = 0, syb = 0, syb2 = 0, mrg, myb, vrg, vyb;
+
+	for (i = 0; i < n; i++) {
+		double r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
+		double rg = r - g, yb = 0.5 * (r + g) - b;
+
+		srg += rg;
+		srg2 += rg * rg;
+		syb += yb;
+		syb2 += yb * yb;
+	}
+	mrg = srg / n;
+	myb = syb / n;
+	vrg = srg2 / n - mrg * mrg;
+	vyb = syb2 / n - myb * myb;
+	return sqrt((vrg > 0 ? vrg : 0) + (vyb > 0 ? vyb : 0)) +
+	    0.3 * sqrt(mrg * mrg + myb * myb);
+}
+
+void
+img_box(const uint8_t *src, int w, int h, int c, uint8_t *dst, int dw, int dh)
+{
+	int x, y, k, sx, sy;
+
+	for (y = 0; y < dh; y++) {
+		int y0 = (int)((long)y * h / dh), y1 = (int)((long)(y + 1) * h /
+		    dh);
+
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		for (x = 0; x < dw; x++) {
+			int x0 = (int)((long)x * w / dw),
+			    x1 = (int)((long)(x + 1) * w / dw);
+
+			if (x1 <= x0)
+				x1 = x0 + 1;
+			for (k = 0; k < c; k++) {
+				unsigned s = 0, n = 0;
+
+				for (sy = y0; sy < y1; sy++)
+					for (sx = x0; sx < x1; sx++) {
+						s += src[((size_t)sy * w +
+						    sx) * c + k];
+						n++;
+					}
+				dst[((size_t)y * dw + x) * c + k] =
+				    (uint8_t)((s + n / 2) / n);
+			}
+		}
+	}
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+uint64_t
+img_phash(const uint8_t *g, int w, int h)
+{
+	static const double pi = 3.14159265358979323846;
+	uint8_t s[32 * 32];
+	double row[32][8], c[64], sorted[63], med, cs[8][32];
+	uint64_t bits = 0;
+	int u, v, x, y;
+
+	img_box(g, w, h, 1, s, 32, 32);
+	for (u = 0; u < 8; u++)
+		for (x = 0; x < 32; x++)
+			cs[u][x] = cos((2 * x + 1) * u * pi / 64);
+	/* Separable DCT-II, only the 8 lowest frequencies each way. */
+	for (y = 0; y < 32; y++)
+		for (u = 0; u < 8; u++) {
+			double a = 0;
+
+			for (x = 0; x < 32; x++)
+				a += s[y * 32 + x] * cs[u][x];
+			row[y][u] = a;
+		}
+	for (v = 0; v < 8; v++)
+		for (u = 0; u < 8; u++) {
+			double a = 0;
+
+			for (y = 0; y < 32; y++)
+				a += row[y][u] * cs[v][y];
+			c[v * 8 + u] = a;
+		}
+	memcpy(sorted, c + 1, sizeof(sorted));
+	qsort(sorted, 63, sizeof(double), cmp_double);
+	med = sorted[31];
+	for (u = 1; u < 64; u++)
+		if (c[u] > med)
+			bits |= (uint64_t)1 << (u - 1);
+	return bits;
+}
+
+int
+img_hamming(uint64_t a, uint64_t b)
+{
+	return __builtin_popcountll(a ^ b);
+}
+
+double
+img_absdiff(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += (uint32_t)abs(a[i] - b[i]);
+	return n ? (double)s / n / 255 : 0;
+}
+
+void
+img_hist(const uint8_t *rgb, int w, int h, float hist[3 * IMG_HBINS])
+{
+	unsigned cnt[3 * IMG_HBINS] = { 0 };
+	size_t i, n = (size_t)w * h;
+	int k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 3; k++)
+			cnt[k * IMG_HBINS + rgb[3 * i + k] * IMG_HBINS / 256]++;
+	for (k = 0; k < 3 * IMG_HBINS; k++)
+		hist[k] = n ? (float)cnt[k] / n : 0;
+}
+
+double
+img_histdist(const float *a, const float *b)
+{
+	double s = 0;
+	int k;
+
+	for (k = 0; k < 3 * IMG_HBINS; k++)
+		s += fabs((double)a[k] - b[k]);
+	return s / 6;
+}
+
+/* Sum of absolute differences of an 8 x 8 block at two places. */
+static unsigned
+sad8(const uint8_t *a, const uint8_t *b, int stride)
+{
+	unsigned s = 0;
+	int x, y;
+
+	for (y = 0; y < 8; y++, a += stride, b += stride)
+		for (x = 0; x < 8; x++)
+			s += (unsigned)abs(a[x] - b[x]);
+	return s;
+}
+
+double
+img_motion(const uint8_t *prev, const uint8_t *cur, int w, int h)
+{
+	enum { R = 4, MAXW = 256, MAXH = 256 };
+	uint8_t p[MAXW * MAXH], c[MAXW * MAXH];
+	int hw = w / 2, hh = h / 2, bx, by, dx, dy, nb = 0;
+	double sum = 0;
+
+	if (hw > MAXW)
+		hw = MAXW;
+	if (hh > MAXH)
+		hh = MAXH;
+	if (hw < 8 + 2 * R || hh < 8 + 2 * R)
+		return 0;
+	img_box(prev, w, h, 1, p, hw, hh);
+	img_box(cur, w, h, 1, c, hw, hh);
+	for (by = R; by + 8 + R <= hh; by += 8)
+		for (bx = R; bx + 8 + R <= hw; bx += 8) {
+			const uint8_t *cb = c + by * hw + bx;
+			unsigned best, zero, s;
+			int bdx = 0, bdy = 0, lo = 255, hi = 0, x, y;
+
+			for (y = 0; y < 8; y++)
+				for (x = 0; x < 8; x++) {
+					int v = cb[y * hw + x];
+					lo = v < lo ? v : lo;
+					hi = v > hi ? v : hi;
+				}
+			nb++;
+			if (hi - lo < 12)
+				continue;	/* flat: motion not observable */
+			zero = best = sad8(cb, p + by * hw + bx, hw);
+			for (dy = -R; dy <= R; dy++)
+				for (dx = -R; dx <= R; dx++) {
+					if (dx == 0 && dy == 0)
+						continue;
+					s = sad8(cb, p + (by + dy) * hw + bx +
+					    dx, hw);
+					if (s < best) {
+						best = s;
+						bdx = dx;
+						bdy = dy;
+					}
+				}
+			/* Prefer no motion unless a shift is clearly better. */
+			if (best * 10 >= zero * 9)
+				continue;
+			sum += sqrt((double)(bdx * bdx + bdy * bdy));
+		}
+	return nb ? sum / nb / hw : 0;
+}
+
+static const char b64c[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+img_b64(const uint8_t *in, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+
+		*out++ = b64c[v >> 18];
+		*out++ = b64c[(v >> 12) & 63];
+		*out++ = b64c[(v >> 6) & 63];
+		*out++ = b64c[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)in[i] << 16 |
+		    (i + 1 < n ? in[i + 1] << 8 : 0);
+
+		*out++ = b64c[v >> 18];
+		*out++ = b64c[(v >> 12) & 63];
+		*out++ = i + 1 < n ? b64c[(v >> 6) & 63] : '=';
+		*out++ = '=';
+	}
+	*out = '\0';
+}
+
+long
+img_unb64(const char *in, uint8_t *out, size_t cap)
+{
+	uint32_t v = 0;
+	size_t n = 0;
+	int bits = 0;
+	const char *p;
+
+	for (; *in != '\0' && *in != '='; in++) {
+		if ((p = strchr(b64c, *in)) == NULL)
+			return -1;
+		v = v << 6 | (uint32_t)(p - b64c);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= cap)
+				return -1;
+			out[n++] = (uint8_t)(v >> bits);
+		}
+	}
+	return (long)n;
+}

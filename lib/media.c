@@ -1,0 +1,916 @@
+/*
+ * media: open, demux, decode, downscale and resample with libavformat,
+ * libavcodec, libswscale and libswresample.  See media.h for the contract.
+ *
+ * The loop follows FFmpeg's decode API (doc/examples/demux_decode.c): a
+ * decoder is either waiting for input (send the next packet of its
+ * stream), or has frames to give (receive until EAGAIN), or is done
+ * (receive said EOF after the NULL flush packet).  The demuxer is read only
+ * when no selected decoder has a frame to give.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avstring.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+
+#include "media.h"
+
+enum dstate { D_OFF, D_INPUT, D_OUTPUT, D_FLUSHED, D_DONE };
+
+struct memsrc {
+	const uint8_t	*data;
+	size_t		 size, pos;
+};
+
+struct media {
+	struct media_opts o;
+	struct media_info info;
+	struct media_errs errs;
+	char		 name[256];
+
+	AVFormatContext	*fmt;
+	AVIOContext	*avio;		/* custom I/O (memory), else NULL */
+	struct memsrc	 mem;
+	AVPacket	*pkt;
+	AVFrame		*frame;
+	int		 eof;		/* demuxer has nothing more */
+	int		 ended;		/* past --duration */
+
+	int		 vi;		/* video stream index or -1 */
+	AVCodecContext	*vdec;
+	enum dstate	 vst;
+	AVRational	 vtb;
+	long		 vcount;	/* frames decoded so far */
+	int64_t		 last_pts;
+	double		 last_t;
+	int64_t		 frame_dur;	/* one frame in vtb, for missing pts */
+	struct SwsContext *sws_grey, *sws_rgb;
+	uint8_t		*ydata[4];	/* small YUV: gw x gh */
+	int		 ystride[4];
+	uint8_t		*rgb;
+
+	int		 ai;
+	AVCodecContext	*adec;
+	enum dstate	 ast;
+	AVRational	 atb;
+	SwrContext	*swr;
+	int		 swr_fmt, swr_rate;
+	AVChannelLayout	 swr_layout;
+	float		*abuf;
+	int		 acap;
+	double		 a_t0;		/* time of the first output sample */
+	long long	 a_out;		/* samples given out so far */
+	/* media_read_audio's leftover */
+	const float	*left;
+	int		 nleft;
+};
+
+/* --- logging ----------------------------------------------------------- */
+
+static int log_level = AV_LOG_QUIET;
+
+static void
+log_cb(void *avcl, int level, const char *fmt, va_list vl)
+{
+	char line[1024];
+	int pp = 1;
+	size_t n;
+
+	if (level > log_level)
+		return;
+	av_log_format_line2(avcl, level, fmt, vl, line, sizeof(line), &pp);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (n > 0)
+		fprintf(stderr, "%s: libav: %s\n", cli_progname(), line);
+}
+
+void
+media_set_verbosity(int v)
+{
+	static const int lv[] = { AV_LOG_QUIET, AV_LOG_WARNING, AV_LOG_INFO,
+	    AV_LOG_DEBUG };
+
+	if (v < 0)
+		v = 0;
+	if (v > 3)
+		v = 3;
+	log_level = lv[v];
+	av_log_set_level(log_level);
+	av_log_set_callback(log_cb);
+}
+
+/* --- errors ------------------------------------------------------------ */
+
+static const char *
+averr(int r, char *buf, size_t n)
+{
+	av_strerror(r, buf, n);
+	return buf;
+}
+
+/* Counts one decode or read error; remembers the first. */
+static void
+count_error(struct media *m, double t, int64_t pos, const char *what, int r)
+{
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+
+	if (m->errs.count++ == 0) {
+		m->errs.first_t = t;
+		m->errs.first_pos = pos;
+		if (r != 0)
+			snprintf(m->errs.first_msg, sizeof(m->errs.first_msg),
+			    "%s: %s", what, averr(r, eb, sizeof(eb)));
+		else
+			snprintf(m->errs.first_msg, sizeof(m->errs.first_msg),
+			    "%s", what);
+	}
+}
+
+static int
+too_many_errors(struct media *m, struct rerr *e)
+{
+	if (m->errs.count <= m->o.max_errors)
+		return 0;
+	return rerr_set(e, EX_DATAERR, m->name, 0,
+	    "too many decode errors (%ld), the first at %.3f s (byte %lld): %s",
+	    m->errs.count, m->errs.first_t, (long long)m->errs.first_pos,
+	    m->errs.first_msg);
+}
+
+/* --- memory I/O (fuzzing, tests) --------------------------------------- */
+
+static int
+mem_read(void *opaque, uint8_t *buf, int size)
+{
+	struct memsrc *s = opaque;
+	size_t n = s->size - s->pos;
+
+	if (n == 0)
+		return AVERROR_EOF;
+	if ((size_t)size < n)
+		n = (size_t)size;
+	memcpy(buf, s->data + s->pos, n);
+	s->pos += n;
+	return (int)n;
+}
+
+static int64_t
+mem_seek(void *opaque, int64_t off, int whence)
+{
+	struct memsrc *s = opaque;
+	int64_t p;
+
+	switch (whence & ~AVSEEK_FORCE) {
+	case AVSEEK_SIZE:
+		return (int64_t)s->size;
+	case SEEK_SET:
+		p = off;
+		break;
+	case SEEK_CUR:
+		p = (int64_t)s->pos + off;
+		break;
+	case SEEK_END:
+		p = (int64_t)s->size + off;
+		break;
+	default:
+		return -1;
+	}
+	if (p < 0 || p > (int64_t)s->size)
+		return -1;
+	s->pos = (size_t)p;
+	return p;
+}
+
+/* --- open -------------------------------------------------------------- */
+
+static int
+open_decoder(struct media *m, int idx, const AVCodec *dec, AVCodecContext **cp,
+    struct rerr *e)
+{
+	AVStream *st = m->fmt->streams[idx];
+	AVCodecContext *c;
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	int r;
+
+	if ((c = avcodec_alloc_context3(dec)) == NULL)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+	*cp = c;
+	if ((r = avcodec_parameters_to_context(c, st->codecpar)) < 0)
+		return rerr_set(e, EX_DATAERR, m->name, 0,
+		    "bad stream parameters: %s", averr(r, eb, sizeof(eb)));
+	c->pkt_timebase = st->time_base;
+	if (dec->type == AVMEDIA_TYPE_VIDEO) {
+		c->thread_count = m->o.threads;
+		c->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+		if (m->o.skip == MEDIA_SKIP_NONKEY)
+			c->skip_frame = AVDISCARD_NONKEY;
+		else if (m->o.skip == MEDIA_SKIP_NONREF)
+			c->skip_frame = AVDISCARD_NONREF;
+	}
+	if ((r = avcodec_open2(c, dec, NULL)) < 0)
+		return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+		    "cannot open the %s decoder: %s", dec->name,
+		    averr(r, eb, sizeof(eb)));
+	return 0;
+}
+
+static int
+find_stream(struct media *m, enum AVMediaType type, const char *force,
+    int *idx, const AVCodec **decp, struct rerr *e)
+{
+	const AVCodec *dec = NULL;
+	const char *what = type == AVMEDIA_TYPE_VIDEO ? "video" : "audio";
+	int r;
+
+	r = av_find_best_stream(m->fmt, type, -1, -1, &dec, 0);
+	if (r == AVERROR_STREAM_NOT_FOUND || (r >= 0 && type ==
+	    AVMEDIA_TYPE_VIDEO && (m->fmt->streams[r]->disposition &
+	    AV_DISPOSITION_ATTACHED_PIC)))
+		return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+		    "no %s stream", what);
+	if (r == AVERROR_DECODER_NOT_FOUND) {
+		int i = av_find_best_stream(m->fmt, type, -1, -1, NULL, 0);
+		const AVCodecParameters *par = i >= 0 ?
+		    m->fmt->streams[i]->codecpar : NULL;
+		char tag[AV_FOURCC_MAX_STRING_SIZE] = "";
+
+		if (par != NULL && par->codec_id == AV_CODEC_ID_NONE) {
+			av_fourcc_make_string(tag, par->codec_tag);
+			return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+			    "no decoder for the %s stream: unknown codec "
+			    "(tag '%s')", what, tag);
+		}
+		return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+		    "no decoder for the %s codec '%s'", what, par ?
+		    avcodec_get_name(par->codec_id) : "unknown");
+	}
+	if (r < 0)
+		return rerr_set(e, EX_DATAERR, m->name, 0,
+		    "cannot find a %s stream", what);
+	if (force != NULL) {
+		dec = avcodec_find_decoder_by_name(force);
+		if (dec == NULL || dec->type != type)
+			return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+			    "no %s decoder named '%s'", what, force);
+	}
+	*idx = r;
+	*decp = dec;
+	return 0;
+}
+
+static int
+setup_video(struct media *m, struct rerr *e)
+{
+	const AVCodec *dec;
+	AVStream *st;
+	AVRational fr, sar;
+	double aspect;
+	int rv, gh;
+
+	if ((rv = find_stream(m, AVMEDIA_TYPE_VIDEO, m->o.decoder, &m->vi,
+	    &dec, e)) != 0)
+		return rv;
+	st = m->fmt->streams[m->vi];
+	if ((rv = open_decoder(m, m->vi, dec, &m->vdec, e)) != 0)
+		return rv;
+	m->vtb = st->time_base;
+	m->vst = D_INPUT;
+	m->info.has_video = 1;
+	m->info.width = st->codecpar->width;
+	m->info.height = st->codecpar->height;
+	if (m->info.width <= 0 || m->info.height <= 0)
+		return rerr_set(e, EX_DATAERR, m->name, 0,
+		    "video stream has no picture size");
+	m->info.tb_num = st->time_base.num;
+	m->info.tb_den = st->time_base.den;
+	fr = st->avg_frame_rate;
+	if (fr.num <= 0 || fr.den <= 0)
+		fr = st->r_frame_rate;
+	m->info.fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0;
+	if (m->info.fps > 0)
+		m->frame_dur = av_rescale_q(1, av_inv_q(fr), st->time_base);
+	if (m->frame_dur <= 0)
+		m->frame_dur = 1;
+	m->info.start_pts = st->start_time != AV_NOPTS_VALUE ?
+	    st->start_time : 0;
+	if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+		m->info.duration = st->duration * av_q2d(st->time_base);
+	else if (m->fmt->duration > 0)
+		m->info.duration = m->fmt->duration / (double)AV_TIME_BASE;
+	m->info.nb_frames = st->nb_frames > 0 ? (long)st->nb_frames : 0;
+	snprintf(m->info.vcodec, sizeof(m->info.vcodec), "%s", dec->name);
+
+	/* Analysis size: gw wide, the display aspect kept, even height. */
+	sar = st->codecpar->sample_aspect_ratio;
+	aspect = (double)m->info.width / m->info.height;
+	if (sar.num > 0 && sar.den > 0)
+		aspect *= av_q2d(sar);
+	gh = (int)lrint(m->o.gw / aspect / 2) * 2;
+	if (gh < 2)
+		gh = 2;
+	if (gh > 4 * m->o.gw)
+		gh = 4 * m->o.gw;
+	m->info.gw = m->o.gw;
+	m->info.gh = gh;
+	m->info.cw = m->o.cw;
+	m->info.ch = m->o.ch;
+	if (av_image_alloc(m->ydata, m->ystride, m->o.gw, gh,
+	    AV_PIX_FMT_YUV420P, 32) < 0 ||
+	    (m->rgb = av_malloc((size_t)m->o.cw * m->o.ch * 3 + 64)) == NULL)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+	return 0;
+}
+
+static int
+setup_audio(struct media *m, int required, struct rerr *e)
+{
+	const AVCodec *dec;
+	struct rerr e2 = { 0 };
+	int rv;
+
+	if ((rv = find_stream(m, AVMEDIA_TYPE_AUDIO, NULL, &m->ai, &dec,
+	    &e2)) != 0) {
+		m->ai = -1;
+		if (required || rv != EX_UNAVAILABLE ||
+		    strstr(e2.msg, "no decoder") != NULL) {
+			if (e != NULL)
+				*e = e2;
+			return rv;
+		}
+		return 0;	/* a silent video: no audio events */
+	}
+	if ((rv = open_decoder(m, m->ai, dec, &m->adec, e)) != 0)
+		return rv;
+	m->atb = m->fmt->streams[m->ai]->time_base;
+	m->ast = D_INPUT;
+	m->info.has_audio = 1;
+	m->info.audio_rate = m->o.audio_rate;
+	m->a_t0 = -1;
+	snprintf(m->info.acodec, sizeof(m->info.acodec), "%s", dec->name);
+	return 0;
+}
+
+static int
+finish_open(struct media *m, struct rerr *e)
+{
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	unsigned i;
+	int r, rv;
+
+	if ((r = avformat_find_stream_info(m->fmt, NULL)) < 0)
+		return rerr_set(e, EX_DATAERR, m->name, 0,
+		    "cannot read the stream parameters: %s",
+		    averr(r, eb, sizeof(eb)));
+	m->vi = m->ai = -1;
+	if (m->o.video && (rv = setup_video(m, e)) != 0)
+		return rv;
+	if (m->o.audio_rate > 0 && (rv = setup_audio(m, !m->o.video, e)) != 0)
+		return rv;
+	for (i = 0; i < m->fmt->nb_streams; i++)
+		if ((int)i != m->vi && (int)i != m->ai)
+			m->fmt->streams[i]->discard = AVDISCARD_ALL;
+	if ((m->pkt = av_packet_alloc()) == NULL ||
+	    (m->frame = av_frame_alloc()) == NULL)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+	m->errs.first_t = -1;
+	m->errs.first_pos = -1;
+	m->last_pts = AV_NOPTS_VALUE;
+	if (m->o.start > 0) {
+		int idx = m->vi >= 0 ? m->vi : m->ai;
+		AVStream *st = m->fmt->streams[idx];
+		int64_t ts = (int64_t)(m->o.start / av_q2d(st->time_base)) +
+		    (st->start_time != AV_NOPTS_VALUE ? st->start_time : 0);
+
+		/* A failed seek is not fatal: frames before are dropped. */
+		if (av_seek_frame(m->fmt, idx, ts, AVSEEK_FLAG_BACKWARD) < 0)
+			avformat_seek_file(m->fmt, -1, INT64_MIN, 0, 0, 0);
+	}
+	return 0;
+}
+
+static struct media *
+alloc_media(const char *name, const struct media_opts *o)
+{
+	struct media *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->o = *o;
+	if (m->o.gw < 8)
+		m->o.gw = 8;
+	if (m->o.cw < 1)
+		m->o.cw = 1;
+	if (m->o.ch < 1)
+		m->o.ch = 1;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->vi = m->ai = -1;
+	return m;
+}
+
+struct media *
+media_open(const char *path, const struct media_opts *o, struct rerr *e)
+{
+	struct media *m;
+	struct stat sb;
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	const char *url = path;
+	int r;
+
+	if ((m = alloc_media(cli_name(path), o)) == NULL) {
+		rerr_set(e, EX_SOFTWARE, path, 0, "out of memory");
+		return NULL;
+	}
+	if (path == NULL || strcmp(path, "-") == 0)
+		url = "pipe:0";
+	else if (stat(path, &sb) != 0) {
+		rerr_set(e, EX_NOINPUT, m->name, 0, "%s", strerror(errno));
+		goto fail;
+	} else if (S_ISDIR(sb.st_mode)) {
+		rerr_set(e, EX_NOINPUT, m->name, 0, "%s", strerror(EISDIR));
+		goto fail;
+	} else if (S_ISREG(sb.st_mode) && sb.st_size == 0) {
+		rerr_set(e, EX_DATAERR, m->name, 0, "file is empty");
+		goto fail;
+	}
+	if (url == path && strchr(path, ':') != NULL)
+		url = NULL;	/* not a protocol: open as "file:" */
+	if (url == NULL) {
+		char *u = av_asprintf("file:%s", path);
+
+		r = u ? avformat_open_input(&m->fmt, u, NULL, NULL) :
+		    AVERROR(ENOMEM);
+		av_free(u);
+	} else
+		r = avformat_open_input(&m->fmt, url, NULL, NULL);
+	if (r < 0) {
+		if (r == AVERROR(ENOENT) || r == AVERROR(EACCES) ||
+		    r == AVERROR(EISDIR))
+			rerr_set(e, EX_NOINPUT, m->name, 0, "%s",
+			    averr(r, eb, sizeof(eb)));
+		else
+			rerr_set(e, EX_DATAERR, m->name, 0,
+			    "not a media file, or a corrupt one: %s",
+			    averr(r, eb, sizeof(eb)));
+		goto fail;
+	}
+	if (finish_open(m, e) != 0)
+		goto fail;
+	return m;
+fail:
+	media_close(m);
+	return NULL;
+}
+
+struct media *
+media_open_mem(const uint8_t *data, size_t size, const struct media_opts *o,
+    struct rerr *e)
+{
+	struct media *m;
+	uint8_t *iobuf = NULL;
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	int r;
+
+	if ((m = alloc_media("<memory>", o)) == NULL) {
+		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
+		return NULL;
+	}
+	if (size == 0) {
+		rerr_set(e, EX_DATAERR, m->name, 0, "file is empty");
+		goto fail;
+	}
+	m->mem.data = data;
+	m->mem.size = size;
+	if ((iobuf = av_malloc(4096)) == NULL ||
+	    (m->avio = avio_alloc_context(iobuf, 4096, 0, &m->mem, mem_read,
+	    NULL, mem_seek)) == NULL ||
+	    (m->fmt = avformat_alloc_context()) == NULL) {
+		if (m->avio == NULL)
+			av_free(iobuf);
+		rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+		goto fail;
+	}
+	m->fmt->pb = m->avio;
+	m->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+	if ((r = avformat_open_input(&m->fmt, NULL, NULL, NULL)) < 0) {
+		/* avformat_open_input frees the context on failure. */
+		rerr_set(e, EX_DATAERR, m->name, 0,
+		    "not a media file, or a corrupt one: %s",
+		    averr(r, eb, sizeof(eb)));
+		goto fail;
+	}
+	if (finish_open(m, e) != 0)
+		goto fail;
+	return m;
+fail:
+	media_close(m);
+	return NULL;
+}
+
+struct media *
+media_open_audio(const char *path, int rate, struct rerr *e)
+{
+	struct media_opts o = MEDIA_OPTS_DEFAULT;
+
+	o.video = 0;
+	o.audio_rate = rate > 0 ? rate : 16000;
+	return media_open(path, &o, e);
+}
+
+const struct media_info *
+media_info(const struct media *m)
+{
+	return &m->info;
+}
+
+const struct media_errs *
+media_errors(const struct media *m)
+{
+	return &m->errs;
+}
+
+long
+media_errors_msg(const struct media *m, char *buf, size_t n)
+{
+	const struct media_errs *x = &m->errs;
+	int k;
+
+	if (x->count == 0) {
+		snprintf(buf, n, "no errors");
+		return 0;
+	}
+	k = snprintf(buf, n, "%ld decode error%s, the first at %.3f s",
+	    x->count, x->count == 1 ? "" : "s",
+	    x->first_t < 0 ? 0 : x->first_t);
+	if (k > 0 && (size_t)k < n && x->first_pos >= 0)
+		k += snprintf(buf + k, n - k, " (byte %lld)",
+		    (long long)x->first_pos);
+	if (k > 0 && (size_t)k < n)
+		k += snprintf(buf + k, n - k, ": %s", x->first_msg);
+	if (k > 0 && (size_t)k < n && x->expect_t > 0 &&
+	    strncmp(x->first_msg, "the video ends", 14) != 0)
+		snprintf(buf + k, n - k, "; the video ends at %.3f s of %.3f s",
+		    x->end_t, x->expect_t);
+	return x->count;
+}
+
+void
+media_close(struct media *m)
+{
+	if (m == NULL)
+		return;
+	avcodec_free_context(&m->vdec);
+	avcodec_free_context(&m->adec);
+	if (m->avio != NULL) {
+		avformat_close_input(&m->fmt);
+		av_freep(&m->avio->buffer);
+		avio_context_free(&m->avio);
+	} else
+		avformat_close_input(&m->fmt);
+	av_packet_free(&m->pkt);
+	av_frame_free(&m->frame);
+	sws_freeContext(m->sws_grey);
+	sws_freeContext(m->sws_rgb);
+	av_freep(&m->ydata[0]);
+	av_freep(&m->rgb);
+	swr_free(&m->swr);
+	av_channel_layout_uninit(&m->swr_layout);
+	av_freep(&m->abuf);
+	free(m);
+}
+
+/* --- video ------------------------------------------------------------- */
+
+/*
+ * Downscales the decoded picture: first to a small YUV 4:2:0 picture with
+ * area averaging (every source pixel counts, so the small copy does not
+ * alias and differences between frames are not noise), whose luma plane is
+ * the grey copy, then that small picture to the even smaller RGB copy.
+ */
+static int
+downscale(struct media *m, const AVFrame *f, struct rerr *e)
+{
+	const uint8_t *const *src = (const uint8_t *const *)f->data;
+	int gw = m->info.gw, gh = m->info.gh;
+	uint8_t *dst[4] = { m->rgb };
+	int dstride[4] = { 3 * m->info.cw };
+
+	m->sws_grey = sws_getCachedContext(m->sws_grey, f->width, f->height,
+	    f->format, gw, gh, AV_PIX_FMT_YUV420P, SWS_AREA, NULL, NULL, NULL);
+	m->sws_rgb = sws_getCachedContext(m->sws_rgb, gw, gh,
+	    AV_PIX_FMT_YUV420P, m->info.cw, m->info.ch, AV_PIX_FMT_RGB24,
+	    SWS_AREA, NULL, NULL, NULL);
+	if (m->sws_grey == NULL || m->sws_rgb == NULL)
+		return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+		    "cannot convert pixel format '%s'",
+		    av_get_pix_fmt_name(f->format) ?
+		    av_get_pix_fmt_name(f->format) : "none");
+	sws_scale(m->sws_grey, src, f->linesize, 0, f->height, m->ydata,
+	    m->ystride);
+	sws_scale(m->sws_rgb, (const uint8_t *const *)m->ydata, m->ystride, 0,
+	    gh, dst, dstride);
+	return 0;
+}
+
+/*
+ * Turns m->frame into an event.  Returns 1 (event), 0 (dropped: before
+ * --start), 2 (past --duration), or -1.
+ */
+static int
+video_event(struct media *m, struct media_frame *ev, struct rerr *e)
+{
+	AVFrame *f = m->frame;
+	int64_t pts = f->best_effort_timestamp;
+	double t;
+	int exact;
+
+	if (pts == AV_NOPTS_VALUE)
+		pts = f->pts;
+	if (pts == AV_NOPTS_VALUE)
+		pts = m->last_pts != AV_NOPTS_VALUE ?
+		    m->last_pts + m->frame_dur : m->info.start_pts;
+	m->last_pts = pts;
+	m->vcount++;
+	t = (pts - m->info.start_pts) * av_q2d(m->vtb);
+	if (f->decode_error_flags != 0 || (f->flags & AV_FRAME_FLAG_CORRUPT))
+		count_error(m, t, f->pkt_pos, "corrupt frame", 0);
+	if (m->o.start > 0 && t < m->o.start - 1e-6)
+		return 0;
+	if (m->o.duration > 0 && t >= m->o.start + m->o.duration - 1e-6)
+		return 2;
+	if (downscale(m, f, e) != 0)
+		return -1;
+	exact = m->o.start <= 0 && m->o.skip == MEDIA_SKIP_NONE;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = MEDIA_VIDEO;
+	ev->index_exact = exact;
+	ev->index = exact || m->info.fps <= 0 ? m->vcount - 1 :
+	    lrint(t * m->info.fps);
+	ev->pts = pts;
+	ev->t = t;
+	ev->key = f->key_frame || f->pict_type == AV_PICTURE_TYPE_I;
+	ev->grey = m->ydata[0];
+	ev->rgb = m->rgb;
+	m->last_t = t;
+	return 1;
+}
+
+/* --- audio ------------------------------------------------------------- */
+
+static int
+audio_event(struct media *m, struct media_frame *ev, struct rerr *e)
+{
+	AVFrame *f = m->frame;
+	AVChannelLayout in = { 0 };
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	int need, n, r;
+	double t;
+
+	if (f->ch_layout.nb_channels <= 0)
+		return 0;
+	if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+		av_channel_layout_default(&in, f->ch_layout.nb_channels);
+	else if (av_channel_layout_copy(&in, &f->ch_layout) < 0)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+	if (m->swr == NULL || f->format != m->swr_fmt ||
+	    f->sample_rate != m->swr_rate ||
+	    av_channel_layout_compare(&in, &m->swr_layout) != 0) {
+		AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+
+		swr_free(&m->swr);
+		r = swr_alloc_set_opts2(&m->swr, &mono, AV_SAMPLE_FMT_FLT,
+		    m->o.audio_rate, &in, f->format, f->sample_rate, 0, NULL);
+		if (r >= 0)
+			r = swr_init(m->swr);
+		if (r < 0) {
+			av_channel_layout_uninit(&in);
+			return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+			    "cannot resample the audio: %s",
+			    averr(r, eb, sizeof(eb)));
+		}
+		m->swr_fmt = f->format;
+		m->swr_rate = f->sample_rate;
+		av_channel_layout_uninit(&m->swr_layout);
+		av_channel_layout_copy(&m->swr_layout, &in);
+	}
+	av_channel_layout_uninit(&in);
+	if (m->a_t0 < 0) {
+		int64_t pts = f->best_effort_timestamp;
+		AVStream *st = m->fmt->streams[m->ai];
+		int64_t s0 = st->start_time != AV_NOPTS_VALUE ?
+		    st->start_time : 0;
+
+		m->a_t0 = pts != AV_NOPTS_VALUE ?
+		    (pts - s0) * av_q2d(m->atb) : 0;
+	}
+	need = (int)av_rescale_rnd(swr_get_delay(m->swr, f->sample_rate) +
+	    f->nb_samples, m->o.audio_rate, f->sample_rate, AV_ROUND_UP) + 16;
+	if (need > m->acap) {
+		av_freep(&m->abuf);
+		if ((m->abuf = av_malloc((size_t)need * sizeof(float))) ==
+		    NULL)
+			return rerr_set(e, EX_SOFTWARE, m->name, 0,
+			    "out of memory");
+		m->acap = need;
+	}
+	n = swr_convert(m->swr, (uint8_t **)&m->abuf, m->acap,
+	    (const uint8_t **)f->extended_data, f->nb_samples);
+	if (n < 0)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0,
+		    "cannot resample the audio: %s", averr(n, eb, sizeof(eb)));
+	t = m->a_t0 + (double)m->a_out / m->o.audio_rate;
+	m->a_out += n;
+	if (n == 0)
+		return 0;
+	if (m->o.start > 0 && t + (double)n / m->o.audio_rate < m->o.start)
+		return 0;
+	if (m->o.duration > 0 && t >= m->o.start + m->o.duration)
+		return 2;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = MEDIA_AUDIO;
+	ev->t = t;
+	ev->samples = m->abuf;
+	ev->nsamples = n;
+	return 1;
+}
+
+/* --- the loop ---------------------------------------------------------- */
+
+/*
+ * Receives from one decoder.  Returns 1 with an event, 0 to go on, 2 at
+ * the end of --duration, -1 on a fatal error.
+ */
+static int
+receive(struct media *m, int video, struct media_frame *ev, struct rerr *e)
+{
+	AVCodecContext *c = video ? m->vdec : m->adec;
+	enum dstate *st = video ? &m->vst : &m->ast;
+	int r;
+
+	r = avcodec_receive_frame(c, m->frame);
+	if (r == AVERROR(EAGAIN)) {
+		*st = *st == D_FLUSHED ? D_DONE : D_INPUT;
+		return 0;
+	}
+	if (r == AVERROR_EOF) {
+		*st = D_DONE;
+		return 0;
+	}
+	if (r < 0) {
+		count_error(m, video ? m->last_t : -1, -1, "decode error", r);
+		return too_many_errors(m, e) ? -1 : 0;
+	}
+	r = video ? video_event(m, ev, e) : audio_event(m, ev, e);
+	av_frame_unref(m->frame);
+	return r;
+}
+
+int
+media_next(struct media *m, struct media_frame *ev, struct rerr *e)
+{
+	int r, rv;
+
+	if (m->ended)
+		return 0;
+	for (;;) {
+		if (m->vst == D_OUTPUT || m->vst == D_FLUSHED) {
+			if ((rv = receive(m, 1, ev, e)) == 1)
+				return 1;
+			if (rv < 0)
+				return -1;
+			if (rv == 2)
+				goto ended;
+			continue;
+		}
+		if (m->ast == D_OUTPUT || m->ast == D_FLUSHED) {
+			if ((rv = receive(m, 0, ev, e)) == 1)
+				return 1;
+			if (rv < 0)
+				return -1;
+			if (rv == 2 && m->vi < 0)
+				goto ended;
+			continue;
+		}
+		if ((m->vst == D_OFF || m->vst == D_DONE) &&
+		    (m->ast == D_OFF || m->ast == D_DONE))
+			goto ended;
+		if (m->eof) {
+			/* Drain: a NULL packet, then receive until EOF. */
+			if (m->vst == D_INPUT) {
+				avcodec_send_packet(m->vdec, NULL);
+				m->vst = D_FLUSHED;
+			}
+			if (m->ast == D_INPUT) {
+				avcodec_send_packet(m->adec, NULL);
+				m->ast = D_FLUSHED;
+			}
+			continue;
+		}
+		r = av_read_frame(m->fmt, m->pkt);
+		if (r == AVERROR_EOF || (r < 0 && m->fmt->pb != NULL &&
+		    avio_feof(m->fmt->pb) && r != AVERROR(EIO))) {
+			m->eof = 1;
+			continue;
+		}
+		if (r < 0) {
+			count_error(m, m->last_t, m->fmt->pb ?
+			    avio_tell(m->fmt->pb) : -1, "read error", r);
+			m->errs.truncated = 1;
+			m->eof = 1;
+			if (too_many_errors(m, e))
+				return -1;
+			continue;
+		}
+		m->errs.packets++;
+		if (m->pkt->stream_index == m->vi && m->vst == D_INPUT)
+			r = avcodec_send_packet(m->vdec, m->pkt), rv = 1;
+		else if (m->pkt->stream_index == m->ai && m->ast == D_INPUT)
+			r = avcodec_send_packet(m->adec, m->pkt), rv = 0;
+		else {
+			av_packet_unref(m->pkt);
+			continue;
+		}
+		if (r >= 0 || r == AVERROR(EAGAIN)) {
+			if (rv)
+				m->vst = D_OUTPUT;
+			else
+				m->ast = D_OUTPUT;
+		} else if (r != AVERROR_EOF) {
+			AVRational tb = m->fmt->streams[
+			    m->pkt->stream_index]->time_base;
+			double t = m->pkt->pts != AV_NOPTS_VALUE ?
+			    m->pkt->pts * av_q2d(tb) : m->last_t;
+
+			count_error(m, t, m->pkt->pos, "corrupt packet", r);
+			if (rv)
+				m->vst = D_OUTPUT; /* frames may be waiting */
+			else
+				m->ast = D_OUTPUT;
+			av_packet_unref(m->pkt);
+			if (too_many_errors(m, e))
+				return -1;
+			continue;
+		}
+		av_packet_unref(m->pkt);
+	}
+ended:
+	m->ended = 1;
+	/*
+	 * A stream that stops well before the length its header promised was
+	 * cut short: say so, it is a decode error like any other.
+	 */
+	if (m->vi >= 0 && m->o.duration <= 0 && m->o.skip == MEDIA_SKIP_NONE &&
+	    m->info.duration > 0 && m->info.fps > 0 &&
+	    m->last_t + 2.0 / m->info.fps < m->info.duration - 1.0) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "the video ends at %.3f s of %.3f s",
+		    m->last_t, m->info.duration);
+		count_error(m, m->last_t, -1, msg, 0);
+		m->errs.truncated = 1;
+		m->errs.end_t = m->last_t;
+		m->errs.expect_t = m->info.duration;
+	}
+	return 0;
+}
+
+long
+media_read_audio(struct media *m, float *buf, long n, struct rerr *e)
+{
+	struct media_frame ev;
+	long got = 0;
+	int k, r;
+
+	while (got < n) {
+		if (m->nleft > 0) {
+			k = m->nleft < n - got ? m->nleft : (int)(n - got);
+			memcpy(buf + got, m->left, (size_t)k * sizeof(float));
+			m->left += k;
+			m->nleft -= k;
+			got += k;
+			continue;
+		}
+		if ((r = media_next(m, &ev, e)) < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (ev.kind != MEDIA_AUDIO)
+			continue;
+		m->left = ev.samples;
+		m->nleft = ev.nsamples;
+	}
+	return got;
+}
