@@ -24,6 +24,7 @@ struct align_cue {
 struct align_result {
 	double	 scale;
 	long	*lag;		/* per cue (sorted order), frames */
+	long	*seg;		/* the offset of the cue's segment */
 	double	*conf;		/* per cue, 0..1 */
 	double	 score;		/* agreement of the aligned cues, -1..1 */
 	int	 nsplit;

@@ -170,16 +170,16 @@ align_record(const struct align_result *res, const struct align_cue *c,
 
 	json_object_set_new(rec, "type", json_string("align"));
 	json_object_set_new(rec, "offset", ndj_real(
-	    res->lag[0] / 100.0, 3));
+	    res->seg[0] / 100.0, 3));
 	json_object_set_new(rec, "scale", ndj_real(res->scale, 6));
 	for (k = 1; k < n; k++)
-		if (res->lag[k] != res->lag[k - 1]) {
+		if (res->seg[k] != res->seg[k - 1]) {
 			json_t *s = json_object();
 
 			json_object_set_new(s, "t", ndj_real(
-			    c[k].a * res->scale + res->lag[k] / 100.0, 3));
+			    c[k].a * res->scale + res->seg[k] / 100.0, 3));
 			json_object_set_new(s, "offset", ndj_real(
-			    res->lag[k] / 100.0, 3));
+			    res->seg[k] / 100.0, 3));
 			json_array_append_new(sp, s);
 		}
 	json_object_set_new(rec, "splits", sp);
@@ -252,8 +252,10 @@ align_run(const struct align_opts *o)
 	}
 	res.lag = calloc(n, sizeof(long));
 	res.conf = calloc(n, sizeof(double));
+	res.seg = calloc(n, sizeof(long));
 	conf = calloc(doc.n + 1, sizeof(double));
-	if (res.lag == NULL || res.conf == NULL || conf == NULL ||
+	if (res.lag == NULL || res.conf == NULL || res.seg == NULL ||
+	    conf == NULL ||
 	    align_solve(r, nr, c, n, o, &res) != 0) {
 		cli_warn("out of memory");
 		rv = EX_SOFTWARE;
@@ -315,6 +317,7 @@ out:
 	free(r);
 	free(res.lag);
 	free(res.conf);
+	free(res.seg);
 	free(conf);
 	return rv;
 }

@@ -41,10 +41,11 @@ struct xc {
  * starts LEAD seconds into the cue so the fit puts the onset there.
  */
 #define LEAD	0.08
+static double lead = LEAD, tail = TAIL;	/* 0 with --ref-subs */
 static long
 cue_a(const struct align_cue *c, double s)
 {
-	double a = c->a + LEAD;
+	double a = c->a + lead;
 
 	if (a > c->b)
 		a = c->b;
@@ -54,7 +55,7 @@ cue_a(const struct align_cue *c, double s)
 static long
 cue_b(const struct align_cue *c, double s)
 {
-	double b = c->b - TAIL;
+	double b = c->b - tail;
 
 	if (b < c->a + MINLEN)
 		b = c->a + MINLEN;
@@ -184,6 +185,8 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 	int np = 0, rv = -1;
 	long ncf = lround(c[n - 1].b * 1.3 * FPS) + 1;
 
+	if (o->ref_subs)	/* cue against cue: whole intervals */
+		lead = tail = 0;
 	if (xc_init(&x, r, nr, ncf) != 0)
 		return -1;
 	for (k = 0; k < sizeof(ratios) / sizeof(ratios[0]); k++) {
@@ -306,6 +309,7 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 				res->nsplit++;
 			}
 			res->lag[k] = cand[jj];
+			res->seg[k] = cand[jj];
 			refine(pre, nr, a0, b0, &res->lag[k]);
 		}
 		res->score = tot > 0 ? res->score / tot : 0;
