@@ -191,7 +191,9 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 		return -1;
 	for (k = 0; k < sizeof(ratios) / sizeof(ratios[0]); k++) {
 		xc_run(&x, c, n, ratios[k], &v);
-		if (v > bv) {
+		/* A ratio other than 1 must clearly win: on a short clip a
+		 * stretched fit can match a few cues slightly better. */
+		if (k == 0 ? v > bv : v > bv * 1.02 && v > bv + 50) {
 			bv = v;
 			bs = ratios[k];
 		}
