@@ -1,0 +1,124 @@
+/*
+ * subalign: align subtitles to the speech of a reference (the audio of a
+ * media file, or another subtitle file with --ref-subs).
+ *
+ * Both sides become activity signals at 10 ms (reference: speech
+ * probability mapped to -1..1; subtitles: 1 inside a cue, 0 outside).  The
+ * framerate ratio is chosen among the standard ones and refined by a fine
+ * search, each trial scored by the peak of an FFT cross-correlation; then a
+ * dynamic programme over the cues in time order picks, for each cue, one of
+ * the offsets the correlation found, paying a penalty for every change of
+ * offset, so an inserted ad break or a removed chunk becomes a split.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "align.h"
+#include "atomic.h"
+#include "cli.h"
+#include "ndjson.h"
+#include "sub.h"
+#include "vad.h"
+
+static void __attribute__((noreturn))
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: subalign [-hV] -r ref [--ref-subs] [-f format] "
+	    "[-o file] [--report file]\n"
+	    "                [--min-confidence c] [--split-penalty s] "
+	    "[--no-splits] [subs]\n");
+	if (status == 0)
+		fprintf(fp, "\n"
+		    "  -f, --format FMT        output format: srt, vtt, ass, "
+		    "ssa, ndjson\n"
+		    "  -h, --help              show this help\n"
+		    "  -o, --output FILE       write FILE atomically\n"
+		    "  -r, --ref FILE          reference: audio or video file\n"
+		    "  -V, --version           show the version\n"
+		    "      --ref-subs          the reference is a subtitle "
+		    "file\n"
+		    "      --report FILE       write the align record to FILE "
+		    "(default stderr)\n"
+		    "      --min-confidence C  refuse below C (0..1, default "
+		    "0.15)\n"
+		    "      --split-penalty S   cost of a split, seconds of "
+		    "agreement (default 5)\n"
+		    "      --no-splits         one offset and scale for all "
+		    "cues\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT };
+	static const struct option longopts[] = {
+		{ "format",		required_argument,	NULL, 'f' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "output",		required_argument,	NULL, 'o' },
+		{ "ref",		required_argument,	NULL, 'r' },
+		{ "version",		no_argument,		NULL, 'V' },
+		{ "ref-subs",		no_argument,		NULL, O_REFSUBS },
+		{ "report",		required_argument,	NULL, O_REPORT },
+		{ "min-confidence",	required_argument,	NULL, O_MINCONF },
+		{ "split-penalty",	required_argument,	NULL, O_PEN },
+		{ "no-splits",		no_argument,		NULL, O_NOSPLIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct align_opts o = ALIGN_OPTS_DEFAULT;
+	int ch;
+
+	cli_init("subalign");
+	while ((ch = getopt_long(argc, argv, "f:ho:r:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if ((o.to = sub_fmt_parse(optarg)) == SUB_NONE) {
+				cli_warn("-f: unknown format: %s", optarg);
+				usage(stderr, EX_USAGE);
+			}
+			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'r':
+			o.ref = optarg;
+			break;
+		case 'V':
+			cli_version();
+		case O_REFSUBS:
+			o.ref_subs = 1;
+			break;
+		case O_REPORT:
+			o.report = optarg;
+			break;
+		case O_MINCONF:
+			o.min_conf = cli_num(optarg, 0, 1, "--min-confidence");
+			break;
+		case O_PEN:
+			o.penalty = cli_num(optarg, 0, 1e6, "--split-penalty");
+			break;
+		case O_NOSPLIT:
+			o.splits = 0;
+			break;
+		default:
+			usage(stderr, EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || o.ref == NULL)
+		usage(stderr, EX_USAGE);
+	o.input = argc == 1 ? argv[0] : "-";
+	if (o.to == SUB_NONE && o.output != NULL)
+		o.to = sub_fmt_from_path(o.output);
+	return cli_finish(align_run(&o));
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench subalign: one hour of speech (18.8 s of espeak-ng speech, from
+# testdata/man/subalign, looped 180 times and encoded to Opus), with its
+# subtitles 3 s late, against ffmpeg decoding the same file to 8 kHz mono
+# s16 (the least any aligner must do).  Targets: at most 1.5 times the
+# ffmpeg time, and under 10 s per hour of audio.
+set -eu
+bin=${REEL_BIN:-bin}
+dir=${BENCH_DIR:-build/bench}
+src=testdata/man/subalign
+command -v ffmpeg >/dev/null || { echo "bench subalign: no ffmpeg" >&2; exit 77; }
+mkdir -p "$dir"
+audio=$dir/subalign-1h.opus
+subs=$dir/subalign-1h.srt
+if [ ! -s "$audio" ]; then
+	ffmpeg -v error -y -stream_loop 179 -i "$src/movie.opus" -c:a libopus \
+	    -b:a 24k "$audio"
+fi
+if [ ! -s "$subs" ]; then
+	# The 4 cues of movie.srt, again every 18.849 s (the length of movie.opus).
+	awk 'function ms(s, a) { split(s, a, /[:,]/)
+		return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+	function pr(t) { printf "%02d:%02d:%02d,%03d", t / 3600000,
+		t / 60000 % 60, t / 1000 % 60, t % 1000 }
+	/-->/ { s[n] = ms($1); e[n] = ms($3); getline txt[n]; n++ }
+	END { len = 18849; k = 0
+		for (r = 0; r < 180; r++) for (i = 0; i < n; i++) {
+			printf "%d\n", ++k; pr(s[i] + r * len); printf " --> "
+			pr(e[i] + r * len); printf "\n%s\n\n", txt[i] } }' \
+	    "$src/movie.srt" >"$subs"
+fi
+now() { date +%s.%N; }
+t0=$(now)
+ffmpeg -v error -i "$audio" -ac 1 -ar 8000 -f s16le - >/dev/null
+t1=$(now)
+"$bin/subalign" -r "$audio" --report "$dir/subalign-1h.align" "$subs" >/dev/null
+t2=$(now)
+hours=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$audio" |
+    awk '{ print $1 / 3600 }')
+awk -v r="$(echo "$t1 - $t0" | bc)" -v t="$(echo "$t2 - $t1" | bc)" \
+    -v h="$hours" 'BEGIN {
+	ratio = t / r
+	ok = ratio <= 1.5 && t / h < 10 ? "ok" : "MISSED"
+	printf "bench subalign: %.2f h of speech: tool %.2f s (%.2f s/h), " \
+	    "reference ffmpeg %.2f s, ratio %.2f (target 1.5, < 10 s/h) %s\n",
+	    h, t, t / h, r, ratio, ok
+}'
