@@ -696,6 +696,18 @@ run(const struct opts *o, const char *path)
 	}
 	nout = tcand_choose(picks.c, picks.n, o->n, out);
 	if (nout == 0) {
+		/*
+		 * Few keyframes (a short clip, a long GOP) make the median a
+		 * poor bar: rather than nothing, the best of those that only
+		 * missed the sharpness bar.
+		 */
+		for (i = 0; i < picks.n; i++)
+			if (picks.c[i].reject != NULL &&
+			    strcmp(picks.c[i].reject, "blurry") == 0)
+				picks.c[i].reject = NULL;
+		nout = tcand_choose(picks.c, picks.n, o->n, out);
+	}
+	if (nout == 0) {
 		cli_warnat(cli_name(path), 0, "no frame fit for a thumbnail");
 		rv = EX_DATAERR;
 		goto out;
