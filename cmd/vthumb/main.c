@@ -216,6 +216,11 @@ out:
 	if (k < 0 && rv != 0 && e.code != 0 && e.code != EX_DATAERR)
 		rv = cli_report(&e);
 	ndj_close(r);
+	if (rv != 0) {
+		free(*sp);
+		*sp = NULL;
+		*np = 0;
+	}
 	return rv;
 }
 
