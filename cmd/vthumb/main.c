@@ -87,8 +87,7 @@ usage(FILE *fp, int status)
 "  -o, --output-dir D   where the images go (default .)\n"
 "  -p, --prefix P       image name prefix (default thumb)\n"
 "  -q, --quality Q      JPEG/WebP quality 1..100 (default 90)\n"
-"  -S, --scenes FILE    scene records (default: stdin when it is a pipe\n"
-"                       or a file)\n"
+"  -S, --scenes FILE    scene records (default: stdin when it is a pipe)\n"
 "  -V, --version        print the version\n"
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
 "      --fast           keyframes only\n"
@@ -137,7 +136,11 @@ bad:
 
 /* --- scenes ------------------------------------------------------------ */
 
-/* Whether scene records should be read from stdin: a pipe or a file. */
+/*
+ * Whether scene records should be read from stdin: only from a pipe
+ * ("vscenes F | vthumb F").  A redirected file must be named with -S, so
+ * that whatever a cron job leaves on stdin is never taken for records.
+ */
 static int
 stdin_has_records(void)
 {
@@ -145,8 +148,7 @@ stdin_has_records(void)
 
 	if (isatty(0) || fstat(0, &sb) != 0)
 		return 0;
-	return S_ISFIFO(sb.st_mode) || S_ISREG(sb.st_mode) ||
-	    S_ISSOCK(sb.st_mode);
+	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
 }
 
 /* Reads scene records (others are ignored).  Returns 0 or the status. */
