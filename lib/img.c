@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fftw3.h>
+
 #include "img.h"
 
 void
@@ -318,4 +320,294 @@ img_unb64(const char *in, uint8_t *out, size_t cap)
 		}
 	}
 	return (long)n;
+}
+
+/* --- saliency and salient crops ---------------------------------------- */
+
+
+/* Separable mean filter of radius r over a w x h float map, in place. */
+static void
+blur_box(float *m, float *tmp, int w, int h, int r)
+{
+	int x, y, k;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			double s = 0;
+			int n = 0;
+
+			for (k = -r; k <= r; k++)
+				if (x + k >= 0 && x + k < w) {
+					s += m[y * w + x + k];
+					n++;
+				}
+			tmp[y * w + x] = (float)(s / n);
+		}
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			double s = 0;
+			int n = 0;
+
+			for (k = -r; k <= r; k++)
+				if (y + k >= 0 && y + k < h) {
+					s += tmp[(y + k) * w + x];
+					n++;
+				}
+			m[y * w + x] = (float)(s / n);
+		}
+}
+
+int
+img_saliency(const uint8_t *g, int w, int h, float *sal)
+{
+	int sw = w < IMG_SAL_W ? w : IMG_SAL_W;
+	int sh = (int)lrint((double)h * sw / w);
+	int x, y, i, n, rv = -1;
+	uint8_t *small = NULL;
+	double *la = NULL, *lab = NULL;
+	fftw_complex *buf = NULL;
+	fftw_plan fwd = NULL, inv = NULL;
+	float *map = NULL, *tmp = NULL, *cm = NULL;
+	double mx, mean;
+
+	if (sh < 4)
+		sh = 4;
+	n = sw * sh;
+	small = malloc((size_t)n);
+	buf = fftw_malloc(sizeof(fftw_complex) * n);
+	la = malloc(sizeof(double) * n);
+	lab = malloc(sizeof(double) * n);
+	map = malloc(sizeof(float) * n);
+	tmp = malloc(sizeof(float) * n);
+	cm = malloc(sizeof(float) * n);
+	if (cm == NULL || small == NULL || buf == NULL || la == NULL || lab == NULL ||
+	    map == NULL || tmp == NULL)
+		goto out;
+	/*
+	 * A complex transform of the whole spectrum, so that the 3 x 3 mean
+	 * can wrap in both directions and the result stays the transform of
+	 * a real picture.  Plans are made with FFTW_ESTIMATE before the data
+	 * is filled in: measuring would overwrite it and cost more than the
+	 * transform of a 64-pixel picture.
+	 */
+	fwd = fftw_plan_dft_2d(sh, sw, buf, buf, FFTW_FORWARD, FFTW_ESTIMATE);
+	inv = fftw_plan_dft_2d(sh, sw, buf, buf, FFTW_BACKWARD,
+	    FFTW_ESTIMATE);
+	if (fwd == NULL || inv == NULL)
+		goto out;
+	img_box(g, w, h, 1, small, sw, sh);
+	for (i = 0; i < n; i++) {
+		buf[i][0] = small[i] / 255.0;
+		buf[i][1] = 0;
+	}
+	fftw_execute(fwd);
+	for (i = 0; i < n; i++)
+		la[i] = log(1e-9 + hypot(buf[i][0], buf[i][1]));
+	for (y = 0; y < sh; y++)
+		for (x = 0; x < sw; x++) {
+			double s = 0;
+			int dx, dy;
+
+			for (dy = -1; dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++)
+					s += la[((y + dy + sh) % sh) * sw +
+					    (x + dx + sw) % sw];
+			lab[y * sw + x] = s / 9;
+		}
+	/* exp(residual + i phase): scale each coefficient to that amplitude. */
+	for (i = 0; i < n; i++) {
+		double a = hypot(buf[i][0], buf[i][1]);
+		double r = exp(la[i] - lab[i]);
+
+		if (a > 1e-12) {
+			buf[i][0] *= r / a;
+			buf[i][1] *= r / a;
+		} else
+			buf[i][0] = r, buf[i][1] = 0;
+	}
+	fftw_execute(inv);
+	for (i = 0; i < n; i++)
+		map[i] = (float)(buf[i][0] * buf[i][0] + buf[i][1] * buf[i][1]);
+	/* Hou and Zhang blur with a Gaussian; two box passes come close. */
+	blur_box(map, tmp, sw, sh, sw / 32 + 1);
+	blur_box(map, tmp, sw, sh, sw / 32 + 1);
+	/*
+	 * The residual alone rings on sharp-edged synthetic shapes (it
+	 * answers at offsets of the object as well as on it), so it is
+	 * weighted by a global-contrast map, each pixel's distance from the
+	 * mean grey level blurred the same way: their product keeps what
+	 * both see.
+	 */
+	mean = 0;
+	for (i = 0; i < n; i++)
+		mean += small[i];
+	mean /= n;
+	for (i = 0; i < n; i++)
+		cm[i] = (float)fabs(small[i] - mean);
+	blur_box(cm, tmp, sw, sh, sw / 32 + 1);
+	blur_box(cm, tmp, sw, sh, sw / 32 + 1);
+	mx = 0;
+	for (i = 0; i < n; i++) {
+		map[i] *= cm[i];
+		if (map[i] > mx)
+			mx = map[i];
+	}
+	for (i = 0; i < n; i++)
+		map[i] = mx > 0 ? (float)(map[i] / mx) : 0;
+	/* Bilinear back to w x h. */
+	for (y = 0; y < h; y++) {
+		double fy = (y + 0.5) * sh / h - 0.5;
+		int y0 = (int)floor(fy);
+		double ay = fy - y0;
+		int y1 = y0 + 1;
+
+		if (y0 < 0)
+			y0 = 0;
+		if (y1 > sh - 1)
+			y1 = sh - 1;
+		if (y0 > sh - 1)
+			y0 = sh - 1;
+		for (x = 0; x < w; x++) {
+			double fx = (x + 0.5) * sw / w - 0.5;
+			int x0 = (int)floor(fx);
+			double ax = fx - x0;
+			int x1 = x0 + 1;
+
+			if (x0 < 0)
+				x0 = 0;
+			if (x1 > sw - 1)
+				x1 = sw - 1;
+			if (x0 > sw - 1)
+				x0 = sw - 1;
+			sal[(size_t)y * w + x] = (float)(
+			    (1 - ay) * ((1 - ax) * map[y0 * sw + x0] +
+			    ax * map[y0 * sw + x1]) +
+			    ay * ((1 - ax) * map[y1 * sw + x0] +
+			    ax * map[y1 * sw + x1]));
+		}
+	}
+	rv = 0;
+out:
+	if (fwd != NULL)
+		fftw_destroy_plan(fwd);
+	if (inv != NULL)
+		fftw_destroy_plan(inv);
+	fftw_free(buf);
+	free(small);
+	free(la);
+	free(lab);
+	free(map);
+	free(tmp);
+	free(cm);
+	return rv;
+}
+
+/*
+ * The start (in 0..len - win) of the window of win cells over the n-cell
+ * profile p, scaled to len picture pixels, that holds the greatest sum;
+ * ties to the centre.
+ */
+static int
+best_window(const double *p, int n, int len, int win)
+{
+	double best = -1, s;
+	int i, pos, bestpos = (len - win) / 2, steps = len - win;
+	double cdist = 1e300;
+
+	if (steps <= 0)
+		return 0;
+	/* Step in picture pixels, at most 256 positions. */
+	for (i = 0; i <= 256; i++) {
+		double a, b;
+		int k, ka, kb;
+
+		pos = (int)((long)steps * i / 256);
+		a = (double)pos * n / len;
+		b = (double)(pos + win) * n / len;
+		ka = (int)floor(a);
+		kb = (int)ceil(b);
+		s = 0;
+		for (k = ka; k < kb && k < n; k++) {
+			double lo = k < a ? a : k, hi = k + 1 > b ? b : k + 1;
+
+			if (hi > lo)
+				s += p[k] * (hi - lo);
+		}
+		if (s > best + 1e-9 || (fabs(s - best) <= 1e-9 &&
+		    fabs(pos - steps / 2.0) < cdist)) {
+			best = s;
+			bestpos = pos;
+			cdist = fabs(pos - steps / 2.0);
+		}
+	}
+	return bestpos;
+}
+
+void
+img_salient_crop(const float *sal, int w, int h, int W, int H,
+    double aspect, int *x, int *y, int *cw, int *ch)
+{
+	double *p;
+	int i, j;
+
+	if ((double)W / H > aspect) {
+		*ch = H & ~1;
+		*cw = (int)((*ch) * aspect) & ~1;
+	} else {
+		*cw = W & ~1;
+		*ch = (int)((*cw) / aspect) & ~1;
+	}
+	if (*cw < 2)
+		*cw = 2;
+	if (*ch < 2)
+		*ch = 2;
+	*x = (W - *cw) / 2 & ~1;
+	*y = (H - *ch) / 2 & ~1;
+	if ((p = calloc((size_t)(w > h ? w : h), sizeof(double))) == NULL)
+		return;	/* the centre crop is a fine fallback */
+	if (*cw < W - 1) {
+		for (i = 0; i < w; i++)
+			for (j = 0; j < h; j++)
+				p[i] += sal[(size_t)j * w + i];
+		*x = best_window(p, w, W, *cw) & ~1;
+	} else if (*ch < H - 1) {
+		for (j = 0; j < h; j++)
+			for (i = 0; i < w; i++)
+				p[j] += sal[(size_t)j * w + i];
+		*y = best_window(p, h, H, *ch) & ~1;
+	}
+	free(p);
+}
+
+static int
+cmp_float_desc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+double
+img_saliency_focus(const float *sal, int w, int h)
+{
+	size_t n = (size_t)w * h, i, k = n / 10 > 0 ? n / 10 : 1;
+	float *s;
+	double top = 0, all = 0, share;
+
+	if (n == 0 || (s = malloc(n * sizeof(float))) == NULL)
+		return 0;
+	memcpy(s, sal, n * sizeof(float));
+	qsort(s, n, sizeof(float), cmp_float_desc);
+	for (i = 0; i < n; i++) {
+		all += s[i];
+		if (i < k)
+			top += s[i];
+	}
+	free(s);
+	if (all <= 0)
+		return 0;
+	share = top / all;
+	/* An even map holds a tenth in its top tenth. */
+	share = (share - 0.1) / 0.9;
+	return share < 0 ? 0 : share > 1 ? 1 : share;
 }

@@ -72,4 +72,35 @@ void	 img_b64(const uint8_t *in, size_t n, char *out);
 /* Decodes base64; returns the byte count, or -1 when malformed. */
 long	 img_unb64(const char *in, uint8_t *out, size_t cap);
 
+/*
+ * Spectral-residual saliency after Hou and Zhang (2007), "Saliency
+ * detection: a spectral residual approach": the grey image averaged to
+ * IMG_SAL_W pixels wide, the log amplitude of its 2-D DFT less that log
+ * amplitude smoothed by a 3 x 3 mean (the residual), back through the
+ * inverse DFT with the original phase, squared, and blurred.  The map is
+ * written to sal (w x h, bilinear from the small map), scaled to 0..1.
+ * Allocates (FFTW buffers and plan, freed before return).  Returns 0, or
+ * -1 when out of memory.
+ */
+#define IMG_SAL_W	64
+int	 img_saliency(const uint8_t *g, int w, int h, float *sal);
+
+/*
+ * Where to crop a picture of W x H pixels to the aspect ratio aspect
+ * (width / height) so as to keep the most saliency: the largest crop of
+ * that shape slid along the free axis to the position whose window holds
+ * the greatest saliency sum (sal is w x h over the whole picture; ties go
+ * to the position nearest the centre).  Fills x, y, cw, ch in picture
+ * pixels, even numbers, within the picture.
+ */
+void	 img_salient_crop(const float *sal, int w, int h, int W, int H,
+	    double aspect, int *x, int *y, int *cw, int *ch);
+
+/*
+ * How concentrated a saliency map is, 0..1: the share of the total
+ * saliency held by the most salient tenth of the pixels, rescaled so that
+ * an even map gives 0.  A clear subject scores high.
+ */
+double	 img_saliency_focus(const float *sal, int w, int h);
+
 #endif /* REEL_IMG_H */

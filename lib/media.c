@@ -1049,3 +1049,99 @@ media_read_audio(struct media *m, float *buf, long n, struct rerr *e)
 	}
 	return got;
 }
+
+/* --- image encoding ---------------------------------------------------- */
+
+int
+media_encode_image(FILE *fp, const uint8_t *rgb, int w, int h,
+    enum media_imgfmt fmt, int quality, struct rerr *e)
+{
+	static const char *names[] = { "mjpeg", "png", "libwebp" };
+	static const char *labels[] = { "JPEG", "PNG", "WebP" };
+	const AVCodec *enc;
+	AVCodecContext *c = NULL;
+	AVFrame *f = NULL;
+	AVPacket *pkt = NULL;
+	struct SwsContext *sws = NULL;
+	enum AVPixelFormat pf;
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	const uint8_t *src[4] = { rgb };
+	int sstride[4] = { 3 * w };
+	int r, rv = 0;
+
+	if ((enc = avcodec_find_encoder_by_name(names[fmt])) == NULL)
+		return rerr_set(e, EX_UNAVAILABLE, NULL, 0,
+		    "this libavcodec has no %s encoder (%s)", labels[fmt],
+		    names[fmt]);
+	/* Full-range YUV for JPEG, as JFIF expects; WebP's lossy mode is 4:2:0. */
+	pf = fmt == MEDIA_IMG_JPEG ? AV_PIX_FMT_YUVJ420P :
+	    fmt == MEDIA_IMG_PNG ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUV420P;
+	if ((c = avcodec_alloc_context3(enc)) == NULL ||
+	    (f = av_frame_alloc()) == NULL || (pkt = av_packet_alloc()) ==
+	    NULL) {
+		rv = rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
+		goto out;
+	}
+	c->width = w;
+	c->height = h;
+	c->pix_fmt = pf;
+	c->time_base = (AVRational){ 1, 25 };
+	if (quality < 1)
+		quality = 1;
+	if (quality > 100)
+		quality = 100;
+	if (fmt == MEDIA_IMG_JPEG) {
+		/* qscale 2 (best) .. 31 (worst), as ffmpeg's -q:v. */
+		c->flags |= AV_CODEC_FLAG_QSCALE;
+		c->global_quality = FF_QP2LAMBDA * (2 + (100 - quality) * 29 /
+		    99);
+		c->color_range = AVCOL_RANGE_JPEG;
+	} else if (fmt == MEDIA_IMG_WEBP)
+		av_opt_set_double(c->priv_data, "quality", quality, 0);
+	if ((r = avcodec_open2(c, enc, NULL)) < 0) {
+		rv = rerr_set(e, EX_UNAVAILABLE, NULL, 0,
+		    "cannot open the %s encoder: %s", labels[fmt],
+		    averr(r, eb, sizeof(eb)));
+		goto out;
+	}
+	f->format = pf;
+	f->width = w;
+	f->height = h;
+	if (av_frame_get_buffer(f, 0) < 0) {
+		rv = rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
+		goto out;
+	}
+	sws = sws_getContext(w, h, AV_PIX_FMT_RGB24, w, h, pf,
+	    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL,
+	    NULL);
+	if (sws == NULL) {
+		rv = rerr_set(e, EX_UNAVAILABLE, NULL, 0,
+		    "cannot convert RGB to the %s pixel format", labels[fmt]);
+		goto out;
+	}
+	sws_scale(sws, src, sstride, 0, h, f->data, f->linesize);
+	f->pts = 0;
+	if ((r = avcodec_send_frame(c, f)) < 0 ||
+	    (r = avcodec_send_frame(c, NULL)) < 0) {
+		rv = rerr_set(e, EX_SOFTWARE, NULL, 0, "%s encoding: %s",
+		    labels[fmt], averr(r, eb, sizeof(eb)));
+		goto out;
+	}
+	while ((r = avcodec_receive_packet(c, pkt)) >= 0) {
+		if (fwrite(pkt->data, 1, pkt->size, fp) != (size_t)pkt->size) {
+			rv = rerr_set(e, EX_IOERR, NULL, 0, "%s",
+			    strerror(errno));
+			goto out;
+		}
+		av_packet_unref(pkt);
+	}
+	if (r != AVERROR_EOF)
+		rv = rerr_set(e, EX_SOFTWARE, NULL, 0, "%s encoding: %s",
+		    labels[fmt], averr(r, eb, sizeof(eb)));
+out:
+	sws_freeContext(sws);
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&c);
+	return rv;
+}

@@ -34,6 +34,7 @@
 #define REEL_MEDIA_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -148,5 +149,17 @@ void	 media_set_verbosity(int v);
  */
 struct media *media_open_mem(const uint8_t *data, size_t size,
 	    const struct media_opts *o, struct rerr *e);
+
+/*
+ * Image encoding through libavcodec, for thumbnails and contact sheets.
+ * Encodes the packed RGB24 picture rgb (w x h, stride 3 * w, even sizes
+ * for JPEG and WebP) in format fmt and writes it to fp.  quality is
+ * 1..100 (ignored for PNG).  Returns 0, or the status with e filled:
+ * EX_UNAVAILABLE when this libavcodec has no such encoder, EX_IOERR for a
+ * write error.
+ */
+enum media_imgfmt { MEDIA_IMG_JPEG, MEDIA_IMG_PNG, MEDIA_IMG_WEBP };
+int	 media_encode_image(FILE *fp, const uint8_t *rgb, int w, int h,
+	    enum media_imgfmt fmt, int quality, struct rerr *e);
 
 #endif /* REEL_MEDIA_H */
