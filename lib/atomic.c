@@ -24,6 +24,7 @@
 
 struct atomic_file {
 	FILE	*fp;
+	int	 direct;	/* not a regular file: written in place */
 	char	*path;		/* the target */
 	char	*tmp;		/* the temporary beside it */
 	int	 slot;
@@ -79,9 +80,32 @@ atomic_open(const char *path, struct rerr *e)
 {
 	struct atomic_file *f;
 	char *dcopy = NULL, *bcopy = NULL;
+	struct stat st;
 	mode_t mask;
 	int fd = -1, slot;
 
+	/*
+	 * A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is
+	 * written in place: renaming over it would replace the device.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((f = calloc(1, sizeof(*f))) == NULL ||
+		    (f->path = strdup(path)) == NULL) {
+			free(f);
+			rerr_set(e, EX_SOFTWARE, path, 0, "out of memory");
+			return NULL;
+		}
+		f->direct = 1;
+		f->slot = -1;
+		if ((f->fp = fopen(path, "w")) == NULL) {
+			rerr_set(e, EX_CANTCREAT, path, 0, "%s",
+			    strerror(errno));
+			free(f->path);
+			free(f);
+			return NULL;
+		}
+		return f;
+	}
 	for (slot = 0; slot < ATOMIC_MAX; slot++)
 		if (pending[slot] == NULL)
 			break;
@@ -139,13 +163,14 @@ atomic_fp(struct atomic_file *f)
 const char *
 atomic_tmpname(const struct atomic_file *f)
 {
-	return f->tmp;
+	return f->direct ? f->path : f->tmp;
 }
 
 static void
 release(struct atomic_file *f)
 {
-	pending[f->slot] = NULL;
+	if (f->slot >= 0)
+		pending[f->slot] = NULL;
 	free(f->path);
 	free(f->tmp);
 	free(f);
@@ -156,6 +181,16 @@ atomic_commit(struct atomic_file *f, struct rerr *e)
 {
 	int rv = 0;
 
+	if (f->direct) {
+		if (fflush(f->fp) != 0 || ferror(f->fp))
+			rv = rerr_set(e, EX_IOERR, f->path, 0,
+			    "write error: %s", strerror(errno ? errno : EIO));
+		if (fclose(f->fp) != 0 && rv == 0)
+			rv = rerr_set(e, EX_IOERR, f->path, 0,
+			    "write error: %s", strerror(errno));
+		release(f);
+		return rv;
+	}
 	if (fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0)
 		rv = rerr_set(e, EX_IOERR, f->path, 0, "write error: %s",
 		    strerror(errno ? errno : EIO));
@@ -177,7 +212,8 @@ atomic_abort(struct atomic_file *f)
 	if (f == NULL)
 		return;
 	fclose(f->fp);
-	unlink(f->tmp);
+	if (!f->direct)
+		unlink(f->tmp);
 	release(f);
 }
 

@@ -10,6 +10,9 @@
  * caught: it may leave the hidden temporary behind, never a partial
  * target.)
  *
+ * A target that exists and is not a regular file (/dev/null, a FIFO) is
+ * written in place instead: renaming over it would replace the device.
+ *
  * The set of open temporaries is process-wide state, kept here because a
  * signal handler must reach it: the one exception to "no globals".
  *

@@ -137,6 +137,24 @@ TEST(unwritable_directory)
 	CHECK_STR(e.file, "/nonexistent-dir/out.txt");
 }
 
+/* Renaming over /dev/null would replace the device with a file. */
+TEST(device_written_in_place)
+{
+	struct rerr e = { 0 };
+	struct atomic_file *f;
+	struct stat st;
+
+	f = atomic_open("/dev/null", &e);
+	CHECK(f != NULL);
+	fputs("discarded\n", atomic_fp(f));
+	CHECK_INT(atomic_commit(f, &e), 0);
+	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+	f = atomic_open("/dev/full", &e);
+	CHECK(f != NULL);
+	fputs("no room\n", atomic_fp(f));
+	CHECK_INT(atomic_commit(f, &e), EX_IOERR);
+}
+
 TEST(stdout_output)
 {
 	struct rerr e = { 0 };
@@ -160,6 +178,7 @@ main(void)
 	RUN(&h, signal_removes_temporary);
 	RUN(&h, exit_removes_temporary);
 	RUN(&h, unwritable_directory);
+	RUN(&h, device_written_in_place);
 	RUN(&h, stdout_output);
 	rmdir(dir);
 	return HARNESS_END(&h);
