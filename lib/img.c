@@ -357,6 +357,23 @@ blur_box(float *m, float *tmp, int w, int h, int r)
 		}
 }
 
+/*
+ * For output position i of n, resampled from a source of sn samples
+ * (centres aligned): sets the two source taps, clamped to the edges, and
+ * returns the weight of the second.
+ */
+static double
+bilinear_tap(int i, int n, int sn, int *i0, int *i1)
+{
+	double f = (i + 0.5) * sn / n - 0.5;
+	int a = (int)floor(f);
+	double w = f - a;
+
+	*i0 = a < 0 ? 0 : a > sn - 1 ? sn - 1 : a;
+	*i1 = a + 1 > sn - 1 ? sn - 1 : a + 1;
+	return w;
+}
+
 int
 img_saliency(const uint8_t *g, int w, int h, float *sal)
 {
@@ -456,29 +473,11 @@ img_saliency(const uint8_t *g, int w, int h, float *sal)
 		map[i] = mx > 0 ? (float)(map[i] / mx) : 0;
 	/* Bilinear back to w x h. */
 	for (y = 0; y < h; y++) {
-		double fy = (y + 0.5) * sh / h - 0.5;
-		int y0 = (int)floor(fy);
-		double ay = fy - y0;
-		int y1 = y0 + 1;
-
-		if (y0 < 0)
-			y0 = 0;
-		if (y1 > sh - 1)
-			y1 = sh - 1;
-		if (y0 > sh - 1)
-			y0 = sh - 1;
+		int y0, y1;
+		double ay = bilinear_tap(y, h, sh, &y0, &y1);
 		for (x = 0; x < w; x++) {
-			double fx = (x + 0.5) * sw / w - 0.5;
-			int x0 = (int)floor(fx);
-			double ax = fx - x0;
-			int x1 = x0 + 1;
-
-			if (x0 < 0)
-				x0 = 0;
-			if (x1 > sw - 1)
-				x1 = sw - 1;
-			if (x0 > sw - 1)
-				x0 = sw - 1;
+			int x0, x1;
+			double ax = bilinear_tap(x, w, sw, &x0, &x1);
 			sal[(size_t)y * w + x] = (float)(
 			    (1 - ay) * ((1 - ax) * map[y0 * sw + x0] +
 			    ax * map[y0 * sw + x1]) +
