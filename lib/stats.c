@@ -664,6 +664,77 @@ st_beta_gt(double a1, double b1, double a2, double b2, double *p)
 	return rv;
 }
 
+struct nbest_arg {
+	const double *m, *sd;
+	int	 k, i;
+};
+
+static double
+nbest_integrand(double x, void *p)
+{
+	const struct nbest_arg *na = p;
+	double v;
+	int j;
+
+	v = gsl_ran_gaussian_pdf(x - na->m[na->i], na->sd[na->i]);
+	for (j = 0; j < na->k && v > 0; j++)
+		if (j != na->i)
+			v *= gsl_cdf_gaussian_P(x - na->m[j], na->sd[j]);
+	return v;
+}
+
+/*
+ * As beta_best1, on arm i's mean +- 40 sd (beyond lies less than 1e-300
+ * of its mass), split at every arm's mean and at a few of arm i's
+ * standard deviations.
+ */
+int
+st_norm_best(const double *mean, const double *sd, int k, double *best)
+{
+	struct nbest_arg na = { mean, sd, k, 0 };
+	gsl_function f = { nbest_integrand, &na };
+	gsl_integration_workspace *w;
+	static const double sds[] = { -10, -5, -2, -1, 0, 1, 2, 5, 10 };
+	double pts[80], lo, hi, sum, r, err;
+	int i, j, np, rc, rv = 0;
+
+	gsl_set_error_handler_off();
+	for (i = 0; i < k; i++)
+		if (!(sd[i] > 0) || !isfinite(mean[i]) || !isfinite(sd[i]))
+			return -1;
+	if ((w = gsl_integration_workspace_alloc(1000)) == NULL)
+		return -1;
+	for (i = 0; i < k && rv == 0; i++) {
+		na.i = i;
+		lo = mean[i] - 40 * sd[i];
+		hi = mean[i] + 40 * sd[i];
+		np = 0;
+		pts[np++] = lo;
+		pts[np++] = hi;
+		for (j = 0; j < 9; j++)
+			pts[np++] = mean[i] + sds[j] * sd[i];
+		for (j = 0; j < k && np < 80; j++)
+			pts[np++] = mean[j];
+		qsort(pts, np, sizeof pts[0], dblcmp);
+		sum = 0;
+		for (j = 0; j + 1 < np; j++) {
+			if (pts[j] < lo || pts[j + 1] > hi ||
+			    pts[j + 1] <= pts[j])
+				continue;
+			rc = gsl_integration_qags(&f, pts[j], pts[j + 1], 0,
+			    1e-12, 1000, w, &r, &err);
+			if (rc != 0 && rc != GSL_EROUND && rc != GSL_ETOL) {
+				rv = -1;
+				break;
+			}
+			sum += r;
+		}
+		best[i] = fmin(sum, 1);
+	}
+	gsl_integration_workspace_free(w);
+	return rv;
+}
+
 /*
  * GSL's inverse gives up for very large a and b (a billion trials); then
  * the quantile is found by bisection on the distribution function within

@@ -117,6 +117,13 @@ void	 st_srm(const double *counts, const double *w, int k, struct st_srm *r);
 int	 st_beta_gt(double a1, double b1, double a2, double b2, double *p);
 int	 st_beta_best(const double *a, const double *b, int k, double *best);
 double	 st_beta_q(double p, double a, double b);	/* lower quantile */
+/*
+ * The same for k normals N(mean[i], sd[i]^2), every sd > 0: best[i] =
+ * integral of phi_i(x) prod_{j != i} Phi_j(x).  0, or -1 when the
+ * integration fails.
+ */
+int	 st_norm_best(const double *mean, const double *sd, int k,
+	    double *best);
 
 /* Multiple testing, as R's p.adjust defines each method. */
 enum st_adj { ST_BONFERRONI, ST_HOLM, ST_HOCHBERG, ST_BH, ST_BY };

@@ -46,13 +46,23 @@ struct opts {
 	struct ndj_policy pol;
 };
 
-/* A per-variant summary record, possibly one look of several. */
+/*
+ * A per-variant summary record, possibly one look of several, or one
+ * record of --partial output.  Moments are kept as count, mean and sum of
+ * squared deviations (c.n, c.my, c.m2y) so that partials merge exactly;
+ * pair records (role SU_CUPED or SU_RATIO) also hold the other metric's
+ * moments (c.mx, c.m2x) and the co-deviations (c.cxy) of the same units.
+ */
+enum { SU_PLAIN, SU_CUPED, SU_RATIO };
 struct summ {
 	int	 exp, var, met;
+	int	 role, with;	/* SU_*; with: the covariate or denominator */
+	int	 partial;	/* "type":"partial": units without events are 0 */
+	int	 hasmom;	/* mean and var given */
 	long	 look;
-	double	 n, x, mean, var_;	/* x < 0: not binary; mean NAN: none */
+	double	 x;		/* x < 0: not binary */
+	struct st_comom c;
 };
-
 /*
  * The state of a run: name tables, the unit table of raw events, and
  * the summaries.  The unit table maps (experiment, unit, metric) to the
@@ -76,7 +86,9 @@ struct ab {
 	size_t	 mask, used;
 	unsigned char (*expvar)[AB_MAXVAR];	/* per exp: arm seen */
 	unsigned char (*expmet)[AB_MAXMET];	/* per exp: metric seen */
+	char	**expat;	/* per exp: "file:line" of its first record */
 	int	 expcap;
+	int	 nnamed;	/* metrics 1..nnamed were named by options */
 	unsigned char isbin[AB_MAXMET];
 	struct summ *summ;
 	size_t	 nsumm, capsumm;

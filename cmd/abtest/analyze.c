@@ -34,7 +34,10 @@ struct expst {
 	int	 arms[AB_MAXVAR], k, ctl;
 	double	 counts[AB_MAXVAR];
 	int	 summary;		/* from summary records */
+	int	 partial;		/* ... of --partial output */
+	int	 cuped, ratio;		/* those sections can be computed */
 	int	 nm;			/* metrics (ab->mets.n) */
+	int	 order[AB_MAXMET], no;	/* metrics in output order */
 	struct st_mom *mom;		/* [arm * nm + met] */
 	double	*conv;			/* converting units, binary metrics */
 	struct st_comom *cov;		/* (covariate, metric) per arm */
@@ -94,7 +97,7 @@ setup(struct ab *ab, int x, struct expst *s, struct rerr *e)
 {
 	const struct opts *o = ab->o;
 	size_t i;
-	int v, r;
+	int v, r, m;
 
 	memset(s, 0, sizeof *s);
 	s->x = x;
@@ -128,16 +131,36 @@ setup(struct ab *ab, int x, struct expst *s, struct rerr *e)
 	}
 	if (s->k < 2)
 		return rerr_set(e, EX_DATAERR, NULL, 0,
-		    "experiment '%s' has only one arm ('%s'): nothing to "
-		    "compare", ab->exps.v[x], s->k ? ab->vars.v[s->arms[0]] :
-		    "");
+		    "%s: experiment '%s' has only one arm ('%s'): nothing to "
+		    "compare", ab->expat[x], ab->exps.v[x],
+		    s->k ? ab->vars.v[s->arms[0]] : "");
 	for (i = 0; i < ab->nsumm; i++)
-		if (ab->summ[i].exp == x)
+		if (ab->summ[i].exp == x) {
 			s->summary = 1;
+			s->partial |= ab->summ[i].partial;
+		}
+	/* Raw events: a named metric nobody has an event of is all 0. */
+	if (!s->summary)
+		for (m = 1; m <= ab->nnamed; m++)
+			ab->expmet[x][m] = 1;
 	s->covm = o->covariate ? met_by_name(ab, o->covariate) : -1;
+	if (s->covm > 0 && !ab->expmet[x][s->covm])
+		s->covm = -1;
 	for (r = 0; r < o->nratio; r++) {
 		s->num[r] = met_by_name(ab, o->ratio_num[r]);
 		s->den[r] = met_by_name(ab, o->ratio_den[r]);
+	}
+	s->cuped = s->covm > 0 && !s->summary;
+	s->ratio = !s->summary;
+	/* Named metrics in the order named, then the others by name. */
+	for (m = 1; m < s->nm; m++)
+		s->order[s->no++] = m;
+	for (i = ab->nnamed + 1; (int)i < s->no; i++) {
+		int j, t = s->order[i];
+		for (j = i; j > ab->nnamed && strcmp(ab->mets.v[s->order[j -
+		    1]], ab->mets.v[t]) > 0; j--)
+			s->order[j] = s->order[j - 1];
+		s->order[j] = t;
 	}
 	s->mom = calloc((size_t)s->k * s->nm, sizeof *s->mom);
 	s->conv = calloc((size_t)s->k * s->nm, sizeof *s->conv);
@@ -217,20 +240,64 @@ collect_units(struct ab *ab, struct expst *st, int nexp)
 	}
 }
 
-/* The latest look of each (arm, metric) of a summary experiment. */
+/*
+ * The moments of the units of t that are not in its part p (Chan et al.
+ * run backwards); r->n = 0 when there are none.
+ */
+static void
+mom_rest(double tn, double tmean, double tm2, double pn, double pmean,
+    double pm2, struct st_comom *r)
+{
+	double d;
+
+	memset(r, 0, sizeof *r);
+	if (tn - pn <= 0)
+		return;
+	r->n = tn - pn;
+	r->mx = (tn * tmean - pn * pmean) / r->n;
+	d = r->mx - pmean;
+	r->m2x = fmax(0, tm2 - pm2 - d * d * pn * r->n / tn);
+}
+
+/*
+ * The statistics of a summary experiment: the latest look of each (arm,
+ * metric), and the pair summaries of CUPED and ratio metrics.
+ *
+ * Partials (--partial) describe every exposed unit of their shard, but a
+ * shard writes only the metrics it has seen (and those named by options).
+ * A metric some shards never saw is 0 for their units, so where a merged
+ * metric covers fewer units than the arm's exposures the rest are zeros;
+ * in a CUPED pair those units have metric 0 and the covariate values
+ * that the covariate's own summary holds beyond the pair's.
+ */
 static void
 collect_summ(struct ab *ab, struct expst *s)
 {
+	const struct opts *o = ab->o;
 	struct summ *u, *best[AB_MAXVAR][AB_MAXMET];
+	struct st_comom g, *c;
+	struct st_mom *mo, z;
 	size_t i;
-	int a, m, nm = ab->mets.n, have_exposure = 0, first = -1;
+	int a, m, r, nm = ab->mets.n, first = -1, ex[AB_MAXVAR];
+	double pad;
 
 	memset(best, 0, sizeof best);
+	memset(ex, 0, sizeof ex);
 	for (i = 0; i < ab->nsumm; i++) {
 		u = &ab->summ[i];
 		if (u->exp != s->x || (a = arm_of(s, u->var)) < 0)
 			continue;
-		if (best[a][u->met] == NULL || best[a][u->met]->look < u->look)
+		if (u->role == SU_CUPED && u->with == s->covm) {
+			s->cov[a * nm + u->met] = u->c;
+			s->cuped = 1;
+		} else if (u->role == SU_RATIO) {
+			for (r = 0; r < o->nratio; r++)
+				if (s->num[r] == u->met && s->den[r] == u->with) {
+					s->rat[a * (o->nratio + 1) + r] = u->c;
+					s->ratio = 1;
+				}
+		} else if (u->role == SU_PLAIN && (best[a][u->met] == NULL ||
+		    best[a][u->met]->look < u->look))
 			best[a][u->met] = u;
 	}
 	for (a = 0; a < s->k; a++)
@@ -238,28 +305,55 @@ collect_summ(struct ab *ab, struct expst *s)
 			if ((u = best[a][m]) == NULL)
 				continue;
 			if (m == 0) {
-				s->counts[a] = u->n;
-				have_exposure = 1;
+				s->counts[a] = u->c.n;
+				ex[a] = 1;
 				continue;
 			}
 			if (first < 0)
 				first = m;
-			s->mom[a * nm + m].n = u->n;
+			mo = &s->mom[a * nm + m];
+			mo->n = u->c.n;
 			if (u->x >= 0) {
 				s->conv[a * nm + m] = u->x;
-				s->mom[a * nm + m].mean = u->n > 0 ?
-				    u->x / u->n : 0;
-				s->mom[a * nm + m].m2 = u->n > 0 ?
-				    u->x * (u->n - u->x) / u->n : 0;
+				mo->mean = u->c.n > 0 ? u->x / u->c.n : 0;
+				mo->m2 = u->c.n > 0 ?
+				    u->x * (u->c.n - u->x) / u->c.n : 0;
 			} else {
-				s->mom[a * nm + m].mean = u->mean;
-				s->mom[a * nm + m].m2 = u->n > 1 ?
-				    u->var_ * (u->n - 1) : 0;
+				mo->mean = u->c.my;
+				mo->m2 = u->c.m2y;
 			}
 		}
-	if (!have_exposure && first > 0)
-		for (a = 0; a < s->k; a++)
+	for (a = 0; a < s->k; a++) {
+		if (!ex[a] && first > 0)
 			s->counts[a] = s->mom[a * nm + first].n;
+		if (!s->partial || !ex[a])
+			continue;
+		for (m = 1; m < nm; m++) {
+			mo = &s->mom[a * nm + m];
+			if (!ab->expmet[s->x][m] ||
+			    (pad = s->counts[a] - mo->n) <= 0)
+				continue;
+			z = (struct st_mom){ pad, 0, 0 };
+			st_mom_merge(mo, &z);
+		}
+		for (m = 1; m < nm && s->cuped; m++) {
+			c = &s->cov[a * nm + m];
+			if (!ab->expmet[s->x][m] || m == s->covm ||
+			    c->n >= s->counts[a])
+				continue;
+			mo = &s->mom[a * nm + s->covm];
+			mom_rest(mo->n, mo->mean, mo->m2, c->n, c->mx, c->m2x,
+			    &g);
+			st_comom_merge(c, &g);
+		}
+		for (r = 0; r < o->nratio && s->ratio; r++) {
+			c = &s->rat[a * (o->nratio + 1) + r];
+			if ((pad = s->counts[a] - c->n) <= 0)
+				continue;
+			g = (struct st_comom){ pad, 0, 0, 0, 0, 0 };
+			st_comom_merge(c, &g);
+		}
+	}
 }
 
 static json_t *
@@ -532,16 +626,17 @@ static void
 look_mom(const struct opts *o, int bin, const struct summ *u, double *n,
     double *mean, double *var)
 {
-	*n = u->n;
+	*n = u->c.n;
 	if (u->x >= 0) {
-		*mean = u->x / u->n;
+		*mean = u->x / u->c.n;
 		if (o->variance && strcmp(o->variance, "sample") == 0)
-			*var = u->x * (u->n - u->x) / (u->n * (u->n - 1));
+			*var = u->x * (u->c.n - u->x) /
+			    (u->c.n * (u->c.n - 1));
 		else
 			*var = *mean * (1 - *mean);
 	} else {
-		*mean = u->mean;
-		*var = u->var_;
+		*mean = u->c.my;
+		*var = u->c.n > 1 ? u->c.m2y / (u->c.n - 1) : NAN;
 	}
 }
 
@@ -565,16 +660,18 @@ msprt_obj(struct ab *ab, const struct expst *s, int m, int arm,
 	const struct st_mom *a = &s->mom[s->ctl * nm + m];
 	const struct st_mom *b = &s->mom[arm * nm + m];
 
-	if (s->summary) {
+	if (s->summary && !s->partial) {
+		/* Looks of summaries; merged partials are one look. */
 		for (si = 0; si < ab->nsumm && nl < 512; si++) {
 			ua = &ab->summ[si];
 			if (ua->exp != s->x || ua->met != m ||
-			    ua->var != s->arms[s->ctl])
+			    ua->var != s->arms[s->ctl] || ua->role != SU_PLAIN)
 				continue;
 			for (sj = 0; sj < ab->nsumm; sj++) {
 				ub = &ab->summ[sj];
 				if (ub->exp == s->x && ub->met == m &&
 				    ub->var == s->arms[arm] &&
+				    ub->role == SU_PLAIN &&
 				    ub->look == ua->look)
 					break;
 			}
@@ -693,7 +790,7 @@ metric_result(struct ab *ab, const struct expst *s, int m, int arm,
 	json_t *rec;
 
 	rec = result_head(ab, s, ab->mets.v[m], bin ? "binary" :
-	    s->summary ? "mean" : "sum", arm);
+	    s->summary && !s->partial ? "mean" : "sum", arm);
 	json_object_set_new(rec, "n_A", jcount(a->n));
 	json_object_set_new(rec, "n_B", jcount(b->n));
 	if (bin) {
@@ -723,7 +820,7 @@ metric_result(struct ab *ab, const struct expst *s, int m, int arm,
 		json_object_set_new(rec, "pbest", pbest_obj(ab, s, m, best));
 		r->p = p.p_pooled;
 	}
-	if (s->covm > 0 && !s->summary)
+	if (s->cuped)
 		json_object_set_new(rec, "cuped", cuped_obj(
 		    &s->cov[s->ctl * s->nm + m], &s->cov[arm * s->nm + m],
 		    o->alpha));
@@ -854,34 +951,61 @@ out:
 	free(q);
 }
 
+static json_t *
+partial_head(struct ab *ab, const struct expst *s, int a, int m)
+{
+	json_t *rec = json_object();
+
+	json_object_set_new(rec, "type", json_string(s->summary &&
+	    !s->partial ? "summary" : "partial"));
+	json_object_set_new(rec, "exp", json_string(ab->exps.v[s->x]));
+	json_object_set_new(rec, "variant",
+	    json_string(ab->vars.v[s->arms[a]]));
+	json_object_set_new(rec, "metric", json_string(ab->mets.v[m]));
+	return rec;
+}
+
+/* A pair summary: moments of (x = with, y = metric) over the same units. */
+static void
+pair_fields(json_t *rec, const char *role, const char *with,
+    const struct st_comom *c)
+{
+	double n1 = c->n - 1;
+
+	json_object_set_new(rec, role, json_string(with));
+	json_object_set_new(rec, "n", jcount(c->n));
+	SETN(rec, "mean", c->n ? c->my : 0);
+	SETN(rec, "var", c->n > 1 ? c->m2y / n1 : 0);
+	SETN(rec, "pair_mean", c->n ? c->mx : 0);
+	SETN(rec, "pair_var", c->n > 1 ? c->m2x / n1 : 0);
+	SETN(rec, "covariance", c->n > 1 ? c->cxy / n1 : 0);
+}
+
+/*
+ * --partial: the sufficient statistics of every arm, as records --merge
+ * adds up: the exposures, each metric's count with its conversions or
+ * mean and variance, and the pairs CUPED (metric, covariate) and ratio
+ * metrics (numerator, denominator) need.
+ */
 static int
 partials(struct ab *ab, const struct expst *s, FILE *out)
 {
+	const struct opts *o = ab->o;
 	json_t *rec;
-	int a, m;
+	int a, i, m, r;
 
 	for (a = 0; a < s->k; a++) {
-		rec = json_object();
-		json_object_set_new(rec, "type", json_string("summary"));
-		json_object_set_new(rec, "exp", json_string(ab->exps.v[s->x]));
-		json_object_set_new(rec, "variant",
-		    json_string(ab->vars.v[s->arms[a]]));
-		json_object_set_new(rec, "metric", json_string("exposure"));
+		rec = partial_head(ab, s, a, 0);
 		json_object_set_new(rec, "n", jcount(s->counts[a]));
 		ndj_write(out, rec);
 		json_decref(rec);
-		for (m = 1; m < s->nm; m++) {
-			const struct st_mom *mo = &s->mom[a * s->nm + m];
+		for (i = 0; i < s->no; i++) {
+			const struct st_mom *mo;
+			m = s->order[i];
+			mo = &s->mom[a * s->nm + m];
 			if (!ab->expmet[s->x][m])
 				continue;
-			rec = json_object();
-			json_object_set_new(rec, "type", json_string("summary"));
-			json_object_set_new(rec, "exp",
-			    json_string(ab->exps.v[s->x]));
-			json_object_set_new(rec, "variant",
-			    json_string(ab->vars.v[s->arms[a]]));
-			json_object_set_new(rec, "metric",
-			    json_string(ab->mets.v[m]));
+			rec = partial_head(ab, s, a, m);
 			json_object_set_new(rec, "n", jcount(mo->n));
 			if (ab->isbin[m])
 				json_object_set_new(rec, "x",
@@ -894,19 +1018,60 @@ partials(struct ab *ab, const struct expst *s, FILE *out)
 			ndj_write(out, rec);
 			json_decref(rec);
 		}
+		for (i = 0; i < s->no && s->cuped; i++) {
+			m = s->order[i];
+			if (!ab->expmet[s->x][m] || m == s->covm)
+				continue;
+			rec = partial_head(ab, s, a, m);
+			pair_fields(rec, "covariate", o->covariate,
+			    &s->cov[a * s->nm + m]);
+			ndj_write(out, rec);
+			json_decref(rec);
+		}
+		for (r = 0; r < o->nratio && s->ratio; r++) {
+			if (s->num[r] <= 0 || s->den[r] <= 0)
+				continue;
+			rec = partial_head(ab, s, a, s->num[r]);
+			pair_fields(rec, "denominator", o->ratio_den[r],
+			    &s->rat[a * (o->nratio + 1) + r]);
+			ndj_write(out, rec);
+			json_decref(rec);
+		}
 	}
 	return 0;
 }
 
+/*
+ * Thompson sampling's traffic weights (Thompson 1933; Scott 2010, "A
+ * modern Bayesian look at the multi-armed bandit"): each arm's posterior
+ * probability of being the best.  Binary metrics have Beta(prior + x,
+ * prior + n - x) posteriors; other metrics the normal posterior of the
+ * mean under a flat prior with the sample variance plugged in,
+ * N(mean, var/n).  Both are integrated numerically, so the weights are
+ * the same on every run without a random seed.
+ */
 static void
 allocation(struct ab *ab, const struct expst *s, int m, FILE *out)
 {
-	double best[AB_MAXVAR];
-	json_t *j, *rec, *w;
-	int a;
+	double best[AB_MAXVAR], mean[AB_MAXVAR], sd[AB_MAXVAR];
+	const struct st_mom *mo;
+	json_t *j = NULL, *rec;
+	int a, ok = 1;
 
-	j = pbest_obj(ab, s, m, best);
-	w = json_object_get(j, "thompson_weights");
+	if (ab->isbin[m])
+		j = pbest_obj(ab, s, m, best);
+	else {
+		for (a = 0; a < s->k; a++) {
+			mo = &s->mom[a * s->nm + m];
+			mean[a] = mo->mean;
+			sd[a] = sqrt(st_mom_var(mo) / mo->n);
+			if (!(sd[a] > 0) || !isfinite(mean[a]))
+				ok = 0;
+		}
+		if (!ok || st_norm_best(mean, sd, s->k, best) < 0)
+			for (a = 0; a < s->k; a++)
+				best[a] = NAN;
+	}
 	for (a = 0; a < s->k; a++) {
 		rec = json_object();
 		json_object_set_new(rec, "type", json_string("allocation"));
@@ -914,8 +1079,9 @@ allocation(struct ab *ab, const struct expst *s, int m, FILE *out)
 		json_object_set_new(rec, "metric", json_string(ab->mets.v[m]));
 		json_object_set_new(rec, "variant",
 		    json_string(ab->vars.v[s->arms[a]]));
-		json_object_set_new(rec, "weight",
-		    json_incref(json_array_get(w, a)));
+		json_object_set_new(rec, "posterior", json_string(
+		    ab->isbin[m] ? "beta" : "normal"));
+		SETN(rec, "weight", best[a]);
 		ndj_write(out, rec);
 		json_decref(rec);
 	}
@@ -928,24 +1094,23 @@ report_exp(struct ab *ab, struct expst *s, FILE *out, struct rerr *e)
 	const struct opts *o = ab->o;
 	struct res *rs;
 	json_t *rec;
-	int m, a, r, nr = 0, srm, primary = -1;
+	int i, m, a, r, nr = 0, srm, primary = -1;
 	struct st_comom *ca, *cb;
 
 	if (o->partial)
 		return partials(ab, s, out);
-	for (m = 1; m < s->nm; m++)
+	for (i = 0; i < s->no; i++) {
+		m = s->order[i];
 		if (wanted(ab, s, m) && !is_guard(o, ab->mets.v[m])) {
-			if (o->nmetrics == 0 || strcmp(ab->mets.v[m],
-			    o->metrics[0]) == 0) {
-				primary = m;
-				break;
-			}
+			primary = m;
+			break;
 		}
+	}
 	if (o->allocate) {
-		if (primary < 0 || !ab->isbin[primary])
-			return rerr_set(e, EX_DATAERR, NULL, 0, "experiment "
-			    "'%s': --allocate needs a binary primary metric",
-			    ab->exps.v[s->x]);
+		if (primary < 0)
+			return rerr_set(e, EX_DATAERR, NULL, 0, "%s: experiment "
+			    "'%s' has no metric to allocate by",
+			    ab->expat[s->x], ab->exps.v[s->x]);
 		allocation(ab, s, primary, out);
 		return 0;
 	}
@@ -955,7 +1120,8 @@ report_exp(struct ab *ab, struct expst *s, FILE *out, struct rerr *e)
 	rs = calloc((size_t)s->nm * s->k + 1, sizeof *rs);
 	if (rs == NULL)
 		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
-	for (m = 1; m < s->nm; m++) {
+	for (i = 0; i < s->no; i++) {
+		m = s->order[i];
 		if (!wanted(ab, s, m))
 			continue;
 		for (a = 0; a < s->k; a++)
@@ -974,7 +1140,7 @@ report_exp(struct ab *ab, struct expst *s, FILE *out, struct rerr *e)
 	}
 	free(rs);
 	/* ratio metrics, from event input */
-	for (r = 0; r < o->nratio && !s->summary; r++) {
+	for (r = 0; r < o->nratio && s->ratio; r++) {
 		char name[512];
 		if (s->num[r] <= 0 || s->den[r] <= 0)
 			continue;

@@ -58,10 +58,23 @@ names_free(struct names *t)
 	free(t->len);
 }
 
+/* Registers a metric named by an option; -1 when out of memory. */
+static int
+named(struct ab *ab, const char *name)
+{
+	return names_find(&ab->mets, name, strlen(name), 1) < 0 ? -1 : 0;
+}
+
+/*
+ * Metrics named by options come first in the metric table, in the order
+ * -m, -b, --guardrail, --covariate, -r: they are analysed in every
+ * experiment of raw events even where nobody has an event of them (every
+ * unit is then 0), and the first -m is the primary metric.
+ */
 int
 ab_init(struct ab *ab, const struct opts *o)
 {
-	int i;
+	int i, m;
 
 	memset(ab, 0, sizeof *ab);
 	ab->o = o;
@@ -75,25 +88,45 @@ ab_init(struct ab *ab, const struct opts *o)
 		if (names_find(&ab->vars, o->variants[i],
 		    strlen(o->variants[i]), 1) < 0)
 			return -1;
-	for (i = 0; i < o->nbinary; i++) {
-		int m = names_find(&ab->mets, o->binary[i],
-		    strlen(o->binary[i]), 1);
-		if (m < 0)
+	for (i = 0; i < o->nmetrics; i++)
+		if (named(ab, o->metrics[i]) < 0)
 			return -1;
+	for (i = 0; i < o->nbinary; i++) {
+		if (named(ab, o->binary[i]) < 0)
+			return -1;
+		m = names_find(&ab->mets, o->binary[i], strlen(o->binary[i]),
+		    0);
 		ab->isbin[m] = 1;
 	}
+	for (i = 0; i < o->nguard; i++)
+		if (named(ab, o->guard[i]) < 0)
+			return -1;
+	if (o->covariate && named(ab, o->covariate) < 0)
+		return -1;
+	for (i = 0; i < o->nratio; i++)
+		if (named(ab, o->ratio_num[i]) < 0 ||
+		    named(ab, o->ratio_den[i]) < 0)
+			return -1;
+	if (ab->mets.n > AB_MAXMET)
+		return -1;
+	ab->nnamed = ab->mets.n - 1;
 	return 0;
 }
 
 void
 ab_free(struct ab *ab)
 {
+	int x;
+
 	names_free(&ab->exps);
 	names_free(&ab->vars);
 	names_free(&ab->mets);
 	free(ab->tab);
 	free(ab->expvar);
 	free(ab->expmet);
+	for (x = 0; x < ab->expcap && ab->expat; x++)
+		free(ab->expat[x]);
+	free(ab->expat);
 	free(ab->summ);
 }
 
@@ -220,21 +253,39 @@ exp_index(struct ab *ab, struct ndj_reader *r, const char *s, size_t n,
 	if (x >= ab->expcap) {
 		int ncap = ab->expcap ? 2 * ab->expcap : 8;
 		if ((p = realloc(ab->expvar, ncap * sizeof *ab->expvar)) == NULL)
-			return -1;
+			goto nomem;
 		ab->expvar = p;
 		if ((p = realloc(ab->expmet, ncap * sizeof *ab->expmet)) == NULL)
-			return -1;
+			goto nomem;
 		ab->expmet = p;
+		if ((p = realloc(ab->expat, ncap * sizeof *ab->expat)) == NULL)
+			goto nomem;
+		ab->expat = p;
 		memset(ab->expvar + ab->expcap, 0,
 		    (ncap - ab->expcap) * sizeof *ab->expvar);
 		memset(ab->expmet + ab->expcap, 0,
 		    (ncap - ab->expcap) * sizeof *ab->expmet);
+		memset(ab->expat + ab->expcap, 0,
+		    (ncap - ab->expcap) * sizeof *ab->expat);
 		ab->expcap = ncap;
+	}
+	if (ab->expat[x] == NULL) {
+		/* Where the experiment starts, for messages about all of it. */
+		char buf[64];
+		size_t nl;
+		snprintf(buf, sizeof buf, ":%ld", (long)ndj_line(r));
+		nl = strlen(ndj_name(r));
+		if ((ab->expat[x] = malloc(nl + strlen(buf) + 1)) == NULL)
+			goto nomem;
+		memcpy(ab->expat[x], ndj_name(r), nl);
+		strcpy(ab->expat[x] + nl, buf);
 	}
 	ab->last_exp = x;
 	ab->last_exp_s = ab->exps.v[x];
 	ab->last_exp_len = n;
 	return x;
+nomem:
+	return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory"), -1;
 }
 
 static int
@@ -274,10 +325,13 @@ met_index(struct ab *ab, struct ndj_reader *r, int x, const char *s,
 
 /* The fields of one record, from either parse path. */
 struct fields {
-	const char *exp, *var, *unit, *met;
-	size_t	 explen, varlen, unitlen, metlen;
+	const char *exp, *var, *unit, *met, *with;
+	size_t	 explen, varlen, unitlen, metlen, withlen;
 	int	 has_value, has_n, has_x, has_mean, has_var, has_look;
-	double	 value, n, x, mean, var_;
+	int	 has_pmean, has_pvar, has_cov;
+	int	 role;		/* SU_CUPED: "covariate", SU_RATIO: "denominator" */
+	int	 partial;	/* "type":"partial" */
+	double	 value, n, x, mean, var_, pmean, pvar, cov;
 	long	 look;
 	const char *bad;	/* the first field of a wrong type */
 };
@@ -288,6 +342,125 @@ bad(struct ndj_reader *r, struct rerr *e, const char *fmt, const char *k)
 	return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r), fmt, k), -1;
 }
 
+/* Checks the numbers of a summary record; 0 or -1 with e set. */
+static int
+summ_check(struct ndj_reader *r, const struct fields *f, int m,
+    struct rerr *e)
+{
+	if (!f->has_n)
+		return bad(r, e, "field '%s' is missing (need unit for an "
+		    "event, n for a summary)", "n");
+	if (!isfinite(f->n) || f->n < 0 || f->n != floor(f->n))
+		return bad(r, e, "field '%s' is not a count", "n");
+	if (f->has_x && (!isfinite(f->x) || f->x < 0 || f->x > f->n ||
+	    f->x != floor(f->x)))
+		return bad(r, e, "field '%s' is not a count in [0, n]", "x");
+	if (f->has_mean && !isfinite(f->mean))
+		return bad(r, e, "field '%s' is not finite", "mean");
+	if (f->has_var && (!isfinite(f->var_) || f->var_ < 0))
+		return bad(r, e, "field '%s' is not a variance", "var");
+	if (f->has_look && f->look < 0)
+		return bad(r, e, "field '%s' is negative", "look");
+	if (f->with != NULL) {
+		if (!f->has_mean || !f->has_var)
+			return bad(r, e, "field '%s' is missing (a pair "
+			    "summary has mean, var, pair_mean, pair_var and "
+			    "covariance)", f->has_mean ? "var" : "mean");
+		if (!f->has_pmean || !isfinite(f->pmean))
+			return bad(r, e, "field '%s' is missing or not finite",
+			    "pair_mean");
+		if (!f->has_pvar || !isfinite(f->pvar) || f->pvar < 0)
+			return bad(r, e, "field '%s' is missing or not a "
+			    "variance", "pair_var");
+		if (!f->has_cov || !isfinite(f->cov))
+			return bad(r, e, "field '%s' is missing or not finite",
+			    "covariance");
+		return 0;
+	}
+	if (m != 0 && !f->has_x && !(f->has_mean && f->has_var))
+		return bad(r, e, "field '%s' is missing (a summary has x, or "
+		    "mean and var)", f->has_mean ? "var" : "mean");
+	return 0;
+}
+
+/*
+ * A summary record into the summary list.  Without --merge a second
+ * record of the same experiment, arm, metric (pair) and look is bad data;
+ * with it the two are partials of disjoint units and add up, moments by
+ * the update of Chan, Golub and LeVeque (1979).
+ */
+static int
+summary(struct ab *ab, struct ndj_reader *r, struct fields *f, int x, int v,
+    int m, struct rerr *e)
+{
+	struct st_comom c;
+	struct summ *s;
+	size_t i;
+	int w = -1;
+
+	if (summ_check(r, f, m, e) < 0)
+		return -1;
+	if (f->with != NULL && (w = met_index(ab, r, x, f->with, f->withlen,
+	    e)) < 0)
+		return -1;
+	memset(&c, 0, sizeof c);
+	c.n = f->n;
+	if (f->has_mean && f->has_var) {
+		c.my = f->mean;
+		c.m2y = f->n > 1 ? f->var_ * (f->n - 1) : 0;
+	}
+	if (f->with != NULL) {
+		c.mx = f->pmean;
+		c.m2x = f->n > 1 ? f->pvar * (f->n - 1) : 0;
+		c.cxy = f->n > 1 ? f->cov * (f->n - 1) : 0;
+	}
+	for (i = 0; i < ab->nsumm; i++) {
+		s = &ab->summ[i];
+		if (s->exp != x || s->var != v || s->met != m ||
+		    s->role != f->role || s->with != w || s->look != f->look)
+			continue;
+		if (!ab->o->merge)
+			return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+			    "duplicate summary for '%s' '%s' '%s'%s%s (use "
+			    "--merge to add partials)", ab->exps.v[x],
+			    ab->vars.v[v], ab->mets.v[m], w < 0 ? "" : " by ",
+			    w < 0 ? "" : ab->mets.v[w]), -1;
+		if (s->x >= 0 && f->has_x)
+			s->x += f->x;
+		if (s->hasmom && f->has_mean && f->has_var)
+			st_comom_merge(&s->c, &c);
+		else
+			s->c.n += f->n;
+		s->partial |= f->partial;
+		break;
+	}
+	if (i == ab->nsumm) {
+		if (ab->nsumm == ab->capsumm) {
+			size_t nc = ab->capsumm ? 2 * ab->capsumm : 16;
+			void *np = realloc(ab->summ, nc * sizeof *s);
+			if (np == NULL)
+				return rerr_set(e, EX_SOFTWARE, NULL, 0,
+				    "out of memory"), -1;
+			ab->summ = np;
+			ab->capsumm = nc;
+		}
+		s = &ab->summ[ab->nsumm++];
+		s->exp = x;
+		s->var = v;
+		s->met = m;
+		s->role = f->role;
+		s->with = w;
+		s->look = f->look;
+		s->partial = f->partial;
+		s->hasmom = f->has_mean && f->has_var;
+		s->x = f->has_x ? f->x : -1;
+		s->c = c;
+	}
+	if (f->has_x && f->with == NULL)
+		ab->isbin[m] = 1;
+	return 0;
+}
+
 static int
 ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 {
@@ -295,8 +468,6 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 	int x, v, m, isnew;
 	uint64_t h;
 	double *p;
-	struct summ *s;
-	size_t i;
 
 	if (f->bad)
 		return bad(r, e, "field '%s' has the wrong type", f->bad);
@@ -315,75 +486,8 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 	    (v = var_index(ab, r, x, f->var, f->varlen, e)) < 0 ||
 	    (m = met_index(ab, r, x, f->met, f->metlen, e)) < 0)
 		return -1;
-	if (f->unit == NULL) {
-		/* A summary. */
-		if (!f->has_n)
-			return bad(r, e, "field '%s' is missing (need unit "
-			    "for an event, n for a summary)", "n");
-		if (!isfinite(f->n) || f->n < 0 || f->n != floor(f->n))
-			return bad(r, e, "field '%s' is not a count", "n");
-		if (f->has_x && (!isfinite(f->x) || f->x < 0 ||
-		    f->x > f->n || f->x != floor(f->x)))
-			return bad(r, e, "field '%s' is not a count in [0, n]",
-			    "x");
-		if (f->has_mean && !isfinite(f->mean))
-			return bad(r, e, "field '%s' is not finite", "mean");
-		if (f->has_var && (!isfinite(f->var_) || f->var_ < 0))
-			return bad(r, e, "field '%s' is not a variance", "var");
-		if (m != 0 && !f->has_x && !(f->has_mean && f->has_var))
-			return bad(r, e, "field '%s' is missing (a summary "
-			    "has x, or mean and var)", f->has_mean ? "var" :
-			    "mean");
-		for (i = 0; i < ab->nsumm; i++) {
-			s = &ab->summ[i];
-			if (s->exp != x || s->var != v || s->met != m ||
-			    s->look != f->look)
-				continue;
-			if (!o->merge)
-				return rerr_set(e, EX_DATAERR, ndj_name(r),
-				    ndj_line(r), "duplicate summary for '%s' "
-				    "'%s' '%s' (use --merge to add partials)",
-				    ab->exps.v[x], ab->vars.v[v],
-				    ab->mets.v[m]), -1;
-			break;
-		}
-		if (i == ab->nsumm) {
-			if (ab->nsumm == ab->capsumm) {
-				size_t nc = ab->capsumm ? 2 * ab->capsumm : 16;
-				void *np = realloc(ab->summ, nc * sizeof *s);
-				if (np == NULL)
-					return -1;
-				ab->summ = np;
-				ab->capsumm = nc;
-			}
-			s = &ab->summ[ab->nsumm++];
-			s->exp = x;
-			s->var = v;
-			s->met = m;
-			s->look = f->look;
-			s->n = f->n;
-			s->x = f->has_x ? f->x : -1;
-			s->mean = f->has_mean ? f->mean : NAN;
-			s->var_ = f->has_var ? f->var_ : NAN;
-		} else {
-			/* --merge: partials of disjoint units add up. */
-			struct st_mom a = { s->n, s->mean, 0 }, b = { f->n,
-			    f->mean, 0 };
-			if (s->x >= 0 && f->has_x)
-				s->x += f->x;
-			if (!isnan(s->mean) && f->has_mean) {
-				a.m2 = s->var_ * (s->n - 1);
-				b.m2 = f->var_ * (f->n - 1);
-				st_mom_merge(&a, &b);
-				s->mean = a.mean;
-				s->var_ = st_mom_var(&a);
-			}
-			s->n += f->n;
-		}
-		if (f->has_x)
-			ab->isbin[m] = 1;
-		return 0;
-	}
+	if (f->unit == NULL)
+		return summary(ab, r, f, x, v, m, e);
 	if (!f->has_value && m != 0)
 		return bad(r, e, "field '%s' is missing", "value");
 	if (f->has_value && !isfinite(f->value))
@@ -409,6 +513,27 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 
 #define KEYIS(fl, s)	((fl)->klen == sizeof(s) - 1 && \
 	memcmp((fl)->key, s, sizeof(s) - 1) == 0)
+
+static void
+fnum(const struct ndj_field *q, const char *k, int *has, double *d,
+    struct fields *f)
+{
+	if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
+		f->bad = k;
+	*has = 1;
+	*d = q->num;
+}
+
+/* "covariate" or "denominator": the other metric of a pair summary. */
+static void
+fwith(const struct ndj_field *q, const char *k, int role, struct fields *f)
+{
+	if (q->type != NDJ_FSTR || f->with != NULL)
+		f->bad = k;
+	f->with = q->str;
+	f->withlen = q->slen;
+	f->role = role;
+}
 
 int
 ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
@@ -464,6 +589,10 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 					f.bad = "look";
 				f.has_look = 1;
 				f.look = q->i;
+			} else if (KEYIS(q, "type")) {
+				if (q->type == NDJ_FSTR && q->slen == 7 &&
+				    memcmp(q->str, "partial", 7) == 0)
+					f.partial = 1;
 			}
 			continue;
 		case 5:
@@ -489,6 +618,25 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 				f.var = q->str;
 				f.varlen = q->slen;
 			}
+			continue;
+		case 8:
+			if (KEYIS(q, "pair_var"))
+				fnum(q, "pair_var", &f.has_pvar, &f.pvar, &f);
+			continue;
+		case 9:
+			if (KEYIS(q, "pair_mean"))
+				fnum(q, "pair_mean", &f.has_pmean, &f.pmean,
+				    &f);
+			else if (KEYIS(q, "covariate"))
+				fwith(q, "covariate", SU_CUPED, &f);
+			continue;
+		case 10:
+			if (KEYIS(q, "covariance"))
+				fnum(q, "covariance", &f.has_cov, &f.cov, &f);
+			continue;
+		case 11:
+			if (KEYIS(q, "denominator"))
+				fwith(q, "denominator", SU_RATIO, &f);
 			continue;
 		}
 	}
@@ -525,6 +673,22 @@ jnumf(json_t *rec, const char *k, int *has, double *d, struct fields *f)
 	*d = json_number_value(v);
 }
 
+static void
+jwith(json_t *rec, const char *k, int role, struct fields *f)
+{
+	json_t *v;
+
+	if ((v = json_object_get(rec, k)) == NULL)
+		return;
+	if (!json_is_string(v) || f->with != NULL) {
+		f->bad = k;
+		return;
+	}
+	f->with = json_string_value(v);
+	f->withlen = json_string_length(v);
+	f->role = role;
+}
+
 int
 ab_json(struct ab *ab, struct ndj_reader *r, json_t *rec, struct rerr *e)
 {
@@ -547,5 +711,13 @@ ab_json(struct ab *ab, struct ndj_reader *r, json_t *rec, struct rerr *e)
 		f.has_look = 1;
 		f.look = json_integer_value(v);
 	}
+	jnumf(rec, "pair_mean", &f.has_pmean, &f.pmean, &f);
+	jnumf(rec, "pair_var", &f.has_pvar, &f.pvar, &f);
+	jnumf(rec, "covariance", &f.has_cov, &f.cov, &f);
+	jwith(rec, "covariate", SU_CUPED, &f);
+	jwith(rec, "denominator", SU_RATIO, &f);
+	if ((v = json_object_get(rec, "type")) != NULL &&
+	    json_is_string(v) && strcmp(json_string_value(v), "partial") == 0)
+		f.partial = 1;
 	return ingest(ab, r, &f, e);
 }
