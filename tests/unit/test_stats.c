@@ -126,6 +126,117 @@ TEST(prop_r)
 	CHECK(isnan(r.z_pooled) && isnan(r.p[0]));
 }
 
+TEST(norm_best)
+{
+	double m[] = { 1, 1.1, 0.9 }, sd[] = { 0.05, 0.08, 0.05 }, best[3];
+	double eq[] = { 2, 2, 2 }, one[] = { 1, 1, 1 };
+
+	/* two arms: P(B > A) = Phi((mB - mA) / sqrt(sA^2 + sB^2)) */
+	CHECK(st_norm_best(m, sd, 2, best) == 0);
+	CHECK(near(best[1], 1 - st_norm_p2(0.1 / hypot(0.05, 0.08)) / 2,
+	    1e-9));
+	CHECK(near(best[0] + best[1], 1, 1e-9));
+	CHECK(st_norm_best(m, sd, 3, best) == 0);
+	CHECK(near(best[0] + best[1] + best[2], 1, 1e-9));
+	CHECK(st_norm_best(eq, one, 3, best) == 0);
+	CHECK(near(best[2], 1.0 / 3, 1e-9));
+	/* a zero standard deviation is no posterior to integrate */
+	sd[1] = 0;
+	CHECK(st_norm_best(m, sd, 3, best) == -1);
+}
+
+/* Moments of the integers lo..hi. */
+static struct st_mom
+range_mom(int lo, int hi)
+{
+	struct st_mom m = { 0 };
+	int i;
+
+	for (i = lo; i <= hi; i++)
+		st_mom_add(&m, i);
+	return m;
+}
+
+TEST(ttest_r)
+{
+	struct st_mom a = range_mom(7, 20), b = range_mom(1, 10);
+	struct st_mom c1 = { 5, 3, 0 }, c2 = { 5, 4, 0 }, one = { 1, 3, 0 };
+	struct st_ttest r;
+
+	/* R: t.test(1:10, y = c(7:20)): t = -5.4349, df = 21.982, p = 1.855e-05 */
+	st_welch(&a, &b, 0.05, &r);
+	CHECK(near(r.t, -5.4349, 1e-4));
+	CHECK(near(r.df, 21.982, 1e-4));
+	CHECK(near(r.p, 1.855e-05, 1e-3));
+	/* zero variance in both arms: no standard error, everything null */
+	st_welch(&c1, &c2, 0.05, &r);
+	CHECK(isnan(r.t) && isnan(r.p) && isnan(r.df) && isnan(r.ci_low));
+	st_student(&c1, &c2, 0.05, &r);
+	CHECK(isnan(r.t) && isnan(r.p));
+	/* zero variance in one arm: Welch's df is the other arm's n - 1 */
+	st_welch(&c1, &b, 0.05, &r);
+	CHECK(near(r.df, 9, 1e-12) && isfinite(r.p));
+	/* one unit: n - 1 = 0 */
+	st_welch(&one, &b, 0.05, &r);
+	CHECK(isnan(r.t) && isnan(r.p));
+	st_student(&one, &b, 0.05, &r);
+	CHECK(isfinite(r.t) && near(r.df, 9, 1e-12));
+	st_student(&one, &(struct st_mom){ 1, 4, 0 }, 0.05, &r);
+	CHECK(isnan(r.t) && isnan(r.df));
+}
+
+TEST(prop_edges)
+{
+	struct st_prop r;
+	double a = 40, b = 60, c = 25, d = 75, n = a + b + c + d, y;
+
+	/* Yates' classical form when the correction is the full 1/2 */
+	st_prop(c, c + d, a, a + b, 0.05, &r);
+	y = fabs(a * d - b * c) - n / 2;
+	y = y * y * n / ((a + b) * (c + d) * (a + c) * (b + d));
+	CHECK(near(r.chisq[1], y, 1e-12));
+	CHECK(near(r.chisq[0], r.z_pooled * r.z_pooled, 1e-12));
+	CHECK(near(r.p[0], r.p_pooled, 1e-12));
+	/* every unit converts: undefined */
+	st_prop(10, 10, 20, 20, 0.05, &r);
+	CHECK(isnan(r.z_pooled) && isnan(r.p[1]) && isnan(r.z_unpooled));
+	/* none in one arm: pooled z exists, unpooled se too */
+	st_prop(0, 100, 10, 100, 0.05, &r);
+	CHECK(isfinite(r.z_pooled) && isfinite(r.p[1]));
+	CHECK(r.ci_low[1] >= -1 && r.ci_high[1] <= 1);
+	/* a tiny difference: the correction shrinks to |d| / (1/nA + 1/nB) */
+	st_prop(500, 1000, 501, 1000, 0.05, &r);
+	CHECK(near(r.chisq[1], 0, 1e-12) || r.chisq[1] < 1e-20);
+}
+
+TEST(padjust_na)
+{
+	/* R: p.adjust(c(0.01, NA, 0.04), m): NA does not count in n */
+	double p[] = { 0.01, NAN, 0.04 }, q[3];
+
+	CHECK(st_padjust(p, 3, ST_HOLM, q) == 0);
+	CHECK(near(q[0], 0.02, 1e-15) && isnan(q[1]) && near(q[2], 0.04, 1e-15));
+	CHECK(st_padjust(p, 3, ST_BH, q) == 0);
+	CHECK(near(q[0], 0.02, 1e-15) && near(q[2], 0.04, 1e-15));
+	CHECK(st_padjust(p, 3, ST_BY, q) == 0);
+	CHECK(near(q[0], 0.03, 1e-15) && near(q[2], 0.06, 1e-15));
+	CHECK(st_padjust(p, 3, ST_BONFERRONI, q) == 0);
+	CHECK(near(q[0], 0.02, 1e-15) && near(q[2], 0.08, 1e-15));
+	CHECK(st_padjust(p, 0, ST_HOLM, q) == 0);
+}
+
+TEST(power_r)
+{
+	/* R: power.t.test(power = .9, delta = 1, tol = 1e-12)$n */
+	CHECK(near(st_power_t_n(1, 1, 0.05, 0.9), 22.0210955701, 1e-9));
+	/* R: power.prop.test(p1 = .5, p2 = .75, power = .9, tol = 1e-12)$n */
+	CHECK(near(st_power_prop_n(0.5, 0.75, 0.05, 0.9), 76.7069284518, 1e-9));
+	/* the power at the solved n is the power asked for */
+	CHECK(near(st_power_t(st_power_t_n(0.3, 2, 0.01, 0.8), 0.3, 2, 0.01),
+	    0.8, 1e-9));
+	CHECK(isnan(st_power_prop_n(0.1, 0.1, 0.05, 0.8)));
+}
+
 int
 main(void)
 {
@@ -138,5 +249,10 @@ main(void)
 	RUN(&h, padjust);
 	RUN(&h, beta);
 	RUN(&h, prop_r);
+	RUN(&h, norm_best);
+	RUN(&h, ttest_r);
+	RUN(&h, prop_edges);
+	RUN(&h, padjust_na);
+	RUN(&h, power_r);
 	return HARNESS_END(&h);
 }
