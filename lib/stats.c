@@ -6,6 +6,7 @@
  * the behaviour (prop.test, p.adjust, power.*.test) the comment says which
  * part of R's definition is followed.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -351,6 +352,18 @@ st_nct_cdf(double t, double df, double ncp)
 
 /* --- tests --------------------------------------------------------- */
 
+/*
+ * R's t.test stops with "data are essentially constant" when the standard
+ * error is below 10 DBL_EPSILON max(|mA|, |mB|): at that size it is the
+ * rounding of the sums, not spread in the data (values of 2 decimals
+ * summed per unit are not exact in binary).  Such a test is undefined.
+ */
+static int
+constant(double se, double ma, double mb)
+{
+	return se < 10 * DBL_EPSILON * fmax(fabs(ma), fabs(mb));
+}
+
 static void
 ttest_finish(struct st_ttest *r, double alpha)
 {
@@ -386,6 +399,8 @@ st_welch(const struct st_mom *a, const struct st_mom *b, double alpha,
 	r->se = sqrt(ua + ub);
 	r->df = (ua + ub) * (ua + ub) /
 	    (ua * ua / (a->n - 1) + ub * ub / (b->n - 1));
+	if (constant(r->se, a->mean, b->mean))
+		r->se = NAN;
 	ttest_finish(r, alpha);
 }
 
@@ -403,6 +418,8 @@ st_student(const struct st_mom *a, const struct st_mom *b, double alpha,
 	r->df = df > 0 ? df : NAN;
 	sp = (a->m2 + b->m2) / df;
 	r->se = df > 0 ? sqrt(sp * (1 / a->n + 1 / b->n)) : NAN;
+	if (constant(r->se, a->mean, b->mean))
+		r->se = NAN;
 	ttest_finish(r, alpha);
 }
 
@@ -467,7 +484,7 @@ st_lift(double ma, double va, double na, double mb, double vb, double nb,
 	z = st_norm_q(alpha / 2);
 	r->abs_diff = mb - ma;
 	r->abs_se = sqrt(va / na + vb / nb);
-	if (!(r->abs_se > 0))
+	if (!(r->abs_se > 0) || constant(r->abs_se, ma, mb))
 		r->abs_se = NAN;
 	r->abs_ci_low = r->abs_diff - z * r->abs_se;
 	r->abs_ci_high = r->abs_diff + z * r->abs_se;
