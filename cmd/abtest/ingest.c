@@ -421,10 +421,10 @@ summary(struct ab *ab, struct ndj_reader *r, struct fields *f, int x, int v,
 			continue;
 		if (!ab->o->merge)
 			return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
-			    "duplicate summary for '%s' '%s' '%s'%s%s (use "
+			    "duplicate summary for '%s' '%s' '%s'%s%s%s (use "
 			    "--merge to add partials)", ab->exps.v[x],
-			    ab->vars.v[v], ab->mets.v[m], w < 0 ? "" : " by ",
-			    w < 0 ? "" : ab->mets.v[w]), -1;
+			    ab->vars.v[v], ab->mets.v[m], w < 0 ? "" : " by '",
+			    w < 0 ? "" : ab->mets.v[w], w < 0 ? "" : "'"), -1;
 		if (s->x >= 0 && f->has_x)
 			s->x += f->x;
 		if (s->hasmom && f->has_mean && f->has_var)
