@@ -38,33 +38,40 @@ case <- function(id, kind, input, params, expected) {
 }
 
 # Events of one experiment under the README's rules: an exposure per unit
-# (some twice), each unit's value in cents split over 0-3 outcome events,
-# outcomes of units never exposed, a decoy experiment, shuffled.
+# (some twice), each unit's value in cents of each metric split over 0-3
+# outcome events, outcomes of units never exposed, a decoy experiment,
+# shuffled.  metrics: a list by metric name of per-arm lists of cents.
 write_events <- function(id, exp, metric, arms, cents) {
+	ms <- if (is.list(cents[[1]])) cents else
+	    setNames(list(cents), metric)
 	lines <- character(0)
 	for (a in seq_along(arms)) {
-		cc <- cents[[a]]
-		for (i in seq_along(cc)) {
+		for (i in seq_along(ms[[1]][[a]])) {
 			u <- sprintf("u%s%d", arms[a], i)
 			ex <- sprintf('{"exp":"%s","variant":"%s","unit":"%s","metric":"exposure","value":1}',
 			    exp, arms[a], u)
 			lines <- c(lines, ex)
 			if (runif(1) < 0.02)
 				lines <- c(lines, ex)
-			k <- if (cc[i] == 0) sample(0:1, 1) else sample(1:3, 1)
-			parts <- integer(0)
-			if (k > 0) {
-				parts <- round(cc[i] / k) +
-				    sample(-50:50, k, TRUE)
-				parts[k] <- cc[i] - sum(parts[-k])
+			for (m in names(ms)) {
+				cc <- ms[[m]][[a]][i]
+				k <- if (cc == 0) sample(0:1, 1) else
+				    sample(1:3, 1)
+				parts <- integer(0)
+				if (k > 0) {
+					parts <- round(cc / k) +
+					    sample(-50:50, k, TRUE)
+					parts[k] <- cc - sum(parts[-k])
+				}
+				for (p in parts)
+					lines <- c(lines, sprintf('{"exp":"%s","variant":"%s","unit":"%s","metric":"%s","value":%s}',
+					    exp, arms[a], u, m,
+					    formatC(p / 100, format = "f",
+					    digits = 2)))
 			}
-			for (p in parts)
-				lines <- c(lines, sprintf('{"exp":"%s","variant":"%s","unit":"%s","metric":"%s","value":%s}',
-				    exp, arms[a], u, metric,
-				    formatC(p / 100, format = "f", digits = 2)))
 			if (runif(1) < 0.01)
 				lines <- c(lines, sprintf('{"exp":"%s","variant":"%s","unit":"x%s%d","metric":"%s","value":5}',
-				    exp, arms[a], arms[a], i, metric))
+				    exp, arms[a], arms[a], i, names(ms)[1]))
 			if (runif(1) < 0.05)
 				lines <- c(lines, sprintf('{"exp":"%s-other","variant":"%s","unit":"%s","metric":"exposure","value":1}',
 				    exp, arms[a], u))
@@ -202,9 +209,116 @@ padj_case <- function(id) {
 	}
 	e <- list()
 	for (meth in c("bonferroni", "holm", "hochberg", "BH", "BY"))
-		e[[meth]] <- ev(p.adjust(p, meth), 1e-12, 1e-300)
+		e[[meth]] <- ev(as.list(p.adjust(p, meth)), 1e-12, 1e-300)
 	case(id, "p_adjust", '{"params_only":true}',
 	    list(p = sprintf("[%s]", paste(sapply(p, fmt), collapse = ","))), e)
+}
+
+# --- lift, ratio, CUPED (the README's closed forms) -------------------
+twoarm <- function(id) list(exp = jstr(paste0("r-", id)), agg = '"sum"',
+    control = '"A"', treatment = '"B"', alpha = fmt(0.05))
+lift_case <- function(id, nA, nB) {
+	mA <- runif(1, 5, 50); mB <- mA * runif(1, 0.9, 1.2)
+	yA <- round(pmax(rnorm(nA, mA, mA / 2), 0) * 100) / 100
+	yB <- round(pmax(rnorm(nB, mB, mB / 2), 0) * 100) / 100
+	input <- write_events(id, paste0("r-", id), "watch_s", c("A", "B"),
+	    list(round(yA * 100), round(yB * 100)))
+	z <- qnorm(0.975)
+	ma <- mean(yA); mb <- mean(yB); va <- var(yA); vb <- var(yB)
+	d <- mb - ma; se <- sqrt(va / nA + vb / nB)
+	rl <- mb / ma - 1
+	rse <- sqrt(vb / (nB * ma^2) + mb^2 * va / (nA * ma^4))
+	case(id, "lift_ci", input, c(twoarm(id), metric = '"watch_s"'),
+	    list(abs_diff = ev(d), abs_se = ev(se), abs_ci_low = ev(d - z * se),
+	    abs_ci_high = ev(d + z * se), abs_p = ev(2 * pnorm(-abs(d / se)),
+	    1e-6, 1e-300), rel_lift = ev(rl), rel_se = ev(rse),
+	    rel_ci_low = ev(rl - z * rse), rel_ci_high = ev(rl + z * rse),
+	    rel_p = ev(2 * pnorm(-abs(rl / rse)), 1e-6, 1e-300)))
+}
+
+ratio_case <- function(id, nA, nB) {
+	oA <- rpois(nA, 1.5); oB <- rpois(nB, 1.6)
+	rA <- round(oA * runif(nA, 2, 30) * 100); rB <- round(oB * runif(nB, 2, 32) * 100)
+	input <- write_events(id, paste0("r-", id), NULL, c("A", "B"),
+	    list(revenue = list(rA, rB), orders = list(oA * 100, oB * 100)))
+	one <- function(y, zz) {
+		n <- length(y); yb <- mean(y); zb <- mean(zz)
+		c(yb / zb, (var(y) / zb^2 - 2 * yb * cov(y, zz) / zb^3 +
+		    yb^2 * var(zz) / zb^4) / n)
+	}
+	a <- one(rA / 100, oA); b <- one(rB / 100, oB)
+	z <- qnorm(0.975)
+	d <- b[1] - a[1]; se <- sqrt(a[2] + b[2])
+	rl <- b[1] / a[1] - 1; rse <- sqrt(b[2] / a[1]^2 + b[1]^2 * a[2] / a[1]^4)
+	case(id, "ratio_delta", input, c(twoarm(id), numerator = '"revenue"',
+	    denominator = '"orders"'),
+	    list(ratio_A = ev(a[1]), ratio_B = ev(b[1]),
+	    se_ratio_A = ev(sqrt(a[2])), se_ratio_B = ev(sqrt(b[2])),
+	    abs_diff = ev(d), abs_se = ev(se), abs_ci_low = ev(d - z * se),
+	    abs_ci_high = ev(d + z * se), abs_p = ev(2 * pnorm(-abs(d / se)),
+	    1e-6, 1e-300), rel_lift = ev(rl), rel_se = ev(rse),
+	    rel_ci_low = ev(rl - z * rse), rel_ci_high = ev(rl + z * rse),
+	    rel_p = ev(2 * pnorm(-abs(rl / rse)), 1e-6, 1e-300)))
+}
+
+cuped_case <- function(id, nA, nB) {
+	xA <- round(pmax(rnorm(nA, 40, 15), 0) * 100)
+	xB <- round(pmax(rnorm(nB, 40, 15), 0) * 100)
+	xA[runif(nA) < 0.2] <- 0		# no pre-period events
+	xB[runif(nB) < 0.2] <- 0
+	yA <- round(pmax(xA / 100 * 0.3 + rnorm(nA, 10, 5), 0) * 100)
+	yB <- round(pmax(xB / 100 * 0.3 + rnorm(nB, 10.5, 5), 0) * 100)
+	input <- write_events(id, paste0("r-", id), NULL, c("A", "B"),
+	    list(revenue = list(yA, yB), pre_revenue = list(xA, xB)))
+	xA <- xA / 100; xB <- xB / 100; yA <- yA / 100; yB <- yB / 100
+	th <- cov(c(yA, yB), c(xA, xB)) / var(c(xA, xB))
+	d <- mean(yB) - mean(yA)
+	se <- sqrt(var(yA) / nA + var(yB) / nB)
+	da <- d - th * (mean(xB) - mean(xA))
+	sea <- sqrt(var(yA - th * xA) / nA + var(yB - th * xB) / nB)
+	z <- qnorm(0.975)
+	case(id, "cuped", input, c(twoarm(id), metric = '"revenue"',
+	    covariate = '"pre_revenue"'),
+	    list(theta = ev(th), mean_A = ev(mean(yA)), mean_B = ev(mean(yB)),
+	    cov_mean_A = ev(mean(xA)), cov_mean_B = ev(mean(xB)),
+	    diff = ev(d), se = ev(se, 1e-8), diff_adj = ev(da),
+	    se_adj = ev(sea, 1e-8), z_adj = ev(da / sea, 1e-8),
+	    p_adj = ev(2 * pnorm(-abs(da / sea)), 1e-6, 1e-300),
+	    ci_low_adj = ev(da - z * sea, 1e-8),
+	    ci_high_adj = ev(da + z * sea, 1e-8),
+	    var_reduction = ev(1 - sea^2 / se^2, 1e-8)))
+}
+
+# --- Beta-binomial -----------------------------------------------------
+# P(pB > pA) by Evan Miller's closed form (integer aB); the expected loss
+# E[max(pA - pB, 0)] by one integral of the inner expectation over pB.
+bayes_case <- function(id, nA, nB, qA, qB) {
+	xA <- rbinom(1, nA, qA); xB <- rbinom(1, nB, qB)
+	pa <- sample(1:3, 1); pb <- sample(1:3, 1)
+	aA <- pa + xA; bA <- pb + nA - xA; aB <- pa + xB; bB <- pb + nB - xB
+	input <- write_events(id, paste0("r-", id), "click", c("A", "B"),
+	    list(c(rep(100, xA), rep(0, nA - xA)),
+	    c(rep(100, xB), rep(0, nB - xB))))
+	i <- 0:(aB - 1)
+	pgt <- sum(exp(lbeta(aA + i, bB + bA) - log(bB + i) -
+	    lbeta(1 + i, bB) - lbeta(aA, bA)))
+	mA <- aA / (aA + bA); mB <- aB / (aB + bB)
+	sdB <- sqrt(aB * bB / ((aB + bB)^2 * (aB + bB + 1)))
+	lo <- max(0, mB - 40 * sdB); hi <- min(1, mB + 40 * sdB)
+	inner <- function(y) mA * pbeta(y, aA + 1, bA, lower.tail = FALSE) -
+	    y * pbeta(y, aA, bA, lower.tail = FALSE)
+	lossB <- integrate(function(y) dbeta(y, aB, bB) * inner(y), lo, hi,
+	    rel.tol = 1e-11, subdivisions = 1000)$value
+	case(id, "bayes_binomial", input, list(exp = jstr(paste0("r-", id)),
+	    metric = '"click"', agg = '"binary"', control = '"A"',
+	    treatment = '"B"', prior_alpha = fmt(pa), prior_beta = fmt(pb),
+	    ci_level = fmt(0.95)),
+	    list(post_A = ev(c(aA, bA)), post_B = ev(c(aB, bB)),
+	    mean_A = ev(mA), mean_B = ev(mB), p_B_gt_A = ev(pgt, 1e-8),
+	    p_A_gt_B = ev(1 - pgt, 1e-8), loss_choose_B = ev(lossB, 1e-6),
+	    loss_choose_A = ev(lossB + mB - mA, 1e-6),
+	    cri_A = ev(qbeta(c(0.025, 0.975), aA, bA), 1e-8),
+	    cri_B = ev(qbeta(c(0.025, 0.975), aB, bB), 1e-8)))
 }
 
 i <- 0
@@ -231,4 +345,10 @@ for (j in 1:4) srm_case(nid("srm"), sample(2:5, 1))
 srm_case(nid("srm-empty-arm"), 3, empty = TRUE)
 for (j in 1:6) power_case(nid("power"))
 for (j in 1:5) padj_case(nid("padj"))
+for (j in 1:2) lift_case(nid("lift"), sample(30:2000, 1), sample(30:2000, 1))
+for (j in 1:2) ratio_case(nid("ratio"), sample(30:2000, 1), sample(30:2000, 1))
+for (j in 1:2) cuped_case(nid("cuped"), sample(30:2000, 1), sample(30:2000, 1))
+for (j in 1:3) bayes_case(nid("bayes"), sample(20:3000, 1),
+    sample(20:3000, 1), runif(1, 0.01, 0.3), runif(1, 0.01, 0.3))
+bayes_case(nid("bayes-zero"), 100, 120, 0, 0)
 close(out)
