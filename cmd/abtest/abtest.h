@@ -87,6 +87,7 @@ struct ab {
 	unsigned char (*expvar)[AB_MAXVAR];	/* per exp: arm seen */
 	unsigned char (*expmet)[AB_MAXMET];	/* per exp: metric seen */
 	char	**expat;	/* per exp: "file:line" of its first record */
+	unsigned char *expkind;	/* per exp: 1 events, 2 summaries seen */
 	int	 expcap;
 	int	 nnamed;	/* metrics 1..nnamed were named by options */
 	unsigned char isbin[AB_MAXMET];

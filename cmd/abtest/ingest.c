@@ -127,6 +127,7 @@ ab_free(struct ab *ab)
 	for (x = 0; x < ab->expcap && ab->expat; x++)
 		free(ab->expat[x]);
 	free(ab->expat);
+	free(ab->expkind);
 	free(ab->summ);
 }
 
@@ -261,6 +262,10 @@ exp_index(struct ab *ab, struct ndj_reader *r, const char *s, size_t n,
 		if ((p = realloc(ab->expat, ncap * sizeof *ab->expat)) == NULL)
 			goto nomem;
 		ab->expat = p;
+		if ((p = realloc(ab->expkind, ncap)) == NULL)
+			goto nomem;
+		ab->expkind = p;
+		memset(ab->expkind + ab->expcap, 0, ncap - ab->expcap);
 		memset(ab->expvar + ab->expcap, 0,
 		    (ncap - ab->expcap) * sizeof *ab->expvar);
 		memset(ab->expmet + ab->expcap, 0,
@@ -486,6 +491,15 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 	    (v = var_index(ab, r, x, f->var, f->varlen, e)) < 0 ||
 	    (m = met_index(ab, r, x, f->met, f->metlen, e)) < 0)
 		return -1;
+	/* One experiment is analysed from events or from summaries. */
+	if (ab->expkind[x] != (f->unit ? 1 : 2)) {
+		if (ab->expkind[x] != 0)
+			return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+			    "experiment '%s' has both events and summaries "
+			    "(its first record is at %s)", ab->exps.v[x],
+			    ab->expat[x]), -1;
+		ab->expkind[x] = f->unit ? 1 : 2;
+	}
 	if (f->unit == NULL)
 		return summary(ab, r, f, x, v, m, e);
 	if (!f->has_value && m != 0)
