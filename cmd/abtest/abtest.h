@@ -64,6 +64,18 @@ struct summ {
 	struct st_comom c;
 };
 /*
+ * The mSPRT of raw events across the reports of --every: the k-th report
+ * is look k, and the always-valid p is the running minimum over looks.
+ */
+struct mhist {
+	int	 exp, met, var;
+	long	 look, stop;	/* looks so far; first with p <= alpha, or 0 */
+	long	 nev;		/* events read at the last look */
+	double	 p, p0;		/* p after the last look, and before it */
+	long	 stop0;
+};
+
+/*
  * The state of a run: name tables, the unit table of raw events, and
  * the summaries.  The unit table maps (experiment, unit, metric) to the
  * unit's sum for that metric, and (experiment, unit, exposure) to its
@@ -93,6 +105,8 @@ struct ab {
 	unsigned char isbin[AB_MAXMET];
 	struct summ *summ;
 	size_t	 nsumm, capsumm;
+	struct mhist *mh;
+	size_t	 nmh, capmh;
 	int	 last_exp;
 	const char *last_exp_s;
 	size_t	 last_exp_len;

@@ -645,12 +645,40 @@ struct look {
 	double	 theta, v, ll, p;
 };
 
+/* The look history of one (experiment, metric, arm); NULL: no memory. */
+static struct mhist *
+mhist_get(struct ab *ab, int x, int m, int var)
+{
+	struct mhist *h;
+	size_t i;
+
+	for (i = 0; i < ab->nmh; i++)
+		if (ab->mh[i].exp == x && ab->mh[i].met == m &&
+		    ab->mh[i].var == var)
+			return &ab->mh[i];
+	if (ab->nmh == ab->capmh) {
+		size_t nc = ab->capmh ? 2 * ab->capmh : 16;
+		if ((h = realloc(ab->mh, nc * sizeof *h)) == NULL)
+			return NULL;
+		ab->mh = h;
+		ab->capmh = nc;
+	}
+	h = &ab->mh[ab->nmh++];
+	memset(h, 0, sizeof *h);
+	h->exp = x;
+	h->met = m;
+	h->var = var;
+	h->p = 1;
+	return h;
+}
+
 static json_t *
 msprt_obj(struct ab *ab, const struct expst *s, int m, int arm,
     double *plast)
 {
 	const struct opts *o = ab->o;
 	struct look lk[512];
+	struct mhist *h = NULL;
 	const struct summ *ua, *ub;
 	double na, ma, va, nb, mb, vb, p = 1;
 	json_t *j, *arr, *l;
@@ -707,6 +735,19 @@ msprt_obj(struct ab *ab, const struct expst *s, int m, int arm,
 		lk[0].theta = b->mean - a->mean;
 		lk[0].v = vva / a->n + vvb / b->n;
 		nl = 1;
+		/* Each report of new events is the next look. */
+		if ((h = mhist_get(ab, s->x, m, s->arms[arm])) != NULL) {
+			if (h->look == 0 || h->nev != ab->nevents) {
+				h->p0 = h->p;
+				h->stop0 = h->stop;
+				h->look++;
+				h->nev = ab->nevents;
+			}
+			p = h->p0;
+			if (h->stop0)
+				stop = json_integer(h->stop0);
+			lk[0].look = h->look;
+		}
 	}
 	j = json_object();
 	arr = json_array();
@@ -728,6 +769,11 @@ msprt_obj(struct ab *ab, const struct expst *s, int m, int arm,
 	json_object_set_new(j, "looks", arr);
 	json_object_set_new(j, "stop_at_look", stop);
 	*plast = nl ? lk[nl - 1].p : NAN;
+	if (h != NULL) {
+		h->p = p;
+		if (json_is_integer(stop))
+			h->stop = json_integer_value(stop);
+	}
 	return j;
 }
 

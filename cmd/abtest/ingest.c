@@ -129,6 +129,7 @@ ab_free(struct ab *ab)
 	free(ab->expat);
 	free(ab->expkind);
 	free(ab->summ);
+	free(ab->mh);
 }
 
 /* 64-bit FNV-1a, then the splitmix64 finaliser for the low bits. */
