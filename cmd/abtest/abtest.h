@@ -111,6 +111,9 @@ struct ab {
 	const char *last_exp_s;
 	size_t	 last_exp_len;
 	long	 nevents, nskipped;
+	int	 pend;		/* an outcome not yet added (ab_flush) */
+	uint64_t pend_key;
+	double	 pend_val;
 };
 
 int	 ab_init(struct ab *ab, const struct opts *o);
@@ -121,6 +124,8 @@ int	 ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *f,
 int	 ab_json(struct ab *ab, struct ndj_reader *r, json_t *rec,
 	    struct rerr *e);
 
+/* Adds the outcome ingest keeps back; 0 or -1 with e filled. */
+int	 ab_flush(struct ab *ab, struct rerr *e);
 /* Prints the results (or partials, or allocations).  0 or exit status. */
 int	 ab_report(struct ab *ab, FILE *out, struct rerr *e);
 

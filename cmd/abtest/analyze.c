@@ -1216,6 +1216,8 @@ ab_report(struct ab *ab, FILE *out, struct rerr *e)
 	int x, nexp = ab->exps.n, rv = 0;
 	size_t i;
 
+	if (ab_flush(ab, e) < 0)
+		return e->code;
 	if (nexp == 0) {
 		if (ab->o->exp)
 			return rerr_set(e, EX_DATAERR, NULL, 0,

@@ -472,7 +472,7 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 {
 	const struct opts *o = ab->o;
 	int x, v, m, isnew;
-	uint64_t h;
+	uint64_t h, k;
 	double *p;
 
 	if (f->bad)
@@ -508,21 +508,48 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 	if (f->has_value && !isfinite(f->value))
 		return bad(r, e, "field '%s' is not finite", "value");
 	h = hash_unit(x, f->unit, f->unitlen) & ~(uint64_t)0xff;
+	k = h | (uint64_t)(m + 1);
 	ab->nevents++;
-	if ((p = upsert(ab, h | (uint64_t)(m + 1), &isnew)) == NULL)
-		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory"), -1;
-	if (m == 0) {
-		/* The exposure's value names experiment and arm. */
-		if (isnew)
-			*p = (double)x * AB_MAXVAR + v;
-		else if (*p != (double)x * AB_MAXVAR + v)
-			return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
-			    "unit '%.*s' exposed to both '%s' and '%s'",
-			    (int)f->unitlen, f->unit,
-			    ab->vars.v[(long)*p % AB_MAXVAR], ab->vars.v[v]), -1;
+	/*
+	 * The table is far larger than the caches, so each event's slot is
+	 * a miss to memory.  An outcome only adds to its slot, which cannot
+	 * fail on the data, so it is done one event late: its slot is
+	 * fetched while the next line is parsed.
+	 */
+	__builtin_prefetch(&ab->tab[slot_of(k, ab->mask)], 1);
+	if (ab->pend && ab_flush(ab, e) < 0)
+		return -1;
+	if (m != 0) {
+		ab->pend = 1;
+		ab->pend_key = k;
+		ab->pend_val = f->value;
 		return 0;
 	}
-	*p += f->value;
+	if ((p = upsert(ab, k, &isnew)) == NULL)
+		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory"), -1;
+	/* The exposure's value names experiment and arm. */
+	if (isnew)
+		*p = (double)x * AB_MAXVAR + v;
+	else if (*p != (double)x * AB_MAXVAR + v)
+		return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+		    "unit '%.*s' exposed to both '%s' and '%s'",
+		    (int)f->unitlen, f->unit,
+		    ab->vars.v[(long)*p % AB_MAXVAR], ab->vars.v[v]), -1;
+	return 0;
+}
+
+int
+ab_flush(struct ab *ab, struct rerr *e)
+{
+	double *p;
+	int isnew;
+
+	if (!ab->pend)
+		return 0;
+	if ((p = upsert(ab, ab->pend_key, &isnew)) == NULL)
+		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory"), -1;
+	*p += ab->pend_val;
+	ab->pend = 0;
 	return 0;
 }
 

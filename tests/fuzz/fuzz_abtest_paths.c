@@ -118,6 +118,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rv2 = ab_json(&a2, r, rec, &e2);
 	if (rv1 != rv2 || e1.code != e2.code || strcmp(e1.msg, e2.msg) != 0)
 		abort();
+	if (ab_flush(&a1, &e1) < 0 || ab_flush(&a2, &e2) < 0)
+		abort();
 	same_state(&a1, &a2);
 	if (rv1 == 0) {
 		out1 = report(&a1, &rv1, &e1);
