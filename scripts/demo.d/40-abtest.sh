@@ -34,3 +34,5 @@ cat part1 part2 | abtest --merge -m click |
     jq -c 'select(.type == "result") | {variant, n_B, x_B, diff}'
 echo "Thompson-sampling traffic for the next period:"
 abtest -b click -m click --allocate events.ndjson | jq -c '{variant, weight}'
+echo "... and by mean watch time (normal posteriors of the means):"
+abtest -m watch_s --allocate events.ndjson | jq -c '{variant, weight}'
