@@ -57,7 +57,7 @@ enum { SU_PLAIN, SU_CUPED, SU_RATIO };
 struct summ {
 	int	 exp, var, met;
 	int	 role, with;	/* SU_*; with: the covariate or denominator */
-	int	 partial;	/* "type":"partial": units without events are 0 */
+	int	 partial;	/* "type":"partial": units with no events: 0 */
 	int	 hasmom;	/* mean and var given */
 	long	 look;
 	double	 x;		/* x < 0: not binary */

@@ -292,7 +292,8 @@ collect_summ(struct ab *ab, struct expst *s)
 			s->cuped = 1;
 		} else if (u->role == SU_RATIO) {
 			for (r = 0; r < o->nratio; r++)
-				if (s->num[r] == u->met && s->den[r] == u->with) {
+				if (s->num[r] == u->met &&
+				    s->den[r] == u->with) {
 					s->rat[a * (o->nratio + 1) + r] = u->c;
 					s->ratio = 1;
 				}
@@ -1154,8 +1155,8 @@ report_exp(struct ab *ab, struct expst *s, FILE *out, struct rerr *e)
 	}
 	if (o->allocate) {
 		if (primary < 0)
-			return rerr_set(e, EX_DATAERR, NULL, 0, "%s: experiment "
-			    "'%s' has no metric to allocate by",
+			return rerr_set(e, EX_DATAERR, NULL, 0,
+			    "%s: experiment '%s' has no metric to allocate by",
 			    ab->expat[s->x], ab->exps.v[s->x]);
 		allocation(ab, s, primary, out);
 		return 0;

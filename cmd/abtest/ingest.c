@@ -335,7 +335,7 @@ struct fields {
 	size_t	 explen, varlen, unitlen, metlen, withlen;
 	int	 has_value, has_n, has_x, has_mean, has_var, has_look;
 	int	 has_pmean, has_pvar, has_cov;
-	int	 role;		/* SU_CUPED: "covariate", SU_RATIO: "denominator" */
+	int	 role;		/* SU_CUPED "covariate", SU_RATIO "denominator" */
 	int	 partial;	/* "type":"partial" */
 	double	 value, n, x, mean, var_, pmean, pvar, cov;
 	long	 look;
