@@ -180,6 +180,28 @@ srm_case <- function(id, k, empty = FALSE) {
 power_case <- function(id) {
 	alpha <- sample(c(0.05, 0.01, 0.1), 1)
 	pw <- runif(1, 0.5, 0.95)
+	if (runif(1) < 0.4) {		# the power of a given n
+		n <- sample(5:20000, 1)
+		if (runif(1) < 0.5) {
+			p1 <- round(runif(1, 0.01, 0.6), 3)
+			p2 <- round(p1 * runif(1, 1.05, 1.6), 3)
+			pw <- power.prop.test(n = n, p1 = p1, p2 = p2,
+			    sig.level = alpha)$power
+			case(id, "power_prop", '{"params_only":true}',
+			    list(p1 = fmt(p1), p2 = fmt(p2), alpha = fmt(alpha),
+			    n = fmt(n)), list(power = ev(pw, 1e-9)))
+		} else {
+			d <- round(runif(1, 0.05, 2), 3)
+			sd <- round(runif(1, 0.5, 3), 3)
+			pw <- power.t.test(n = n, delta = d, sd = sd,
+			    sig.level = alpha)$power
+			case(id, "power_t", '{"params_only":true}',
+			    list(delta = fmt(d), sd = fmt(sd),
+			    alpha = fmt(alpha), n = fmt(n)),
+			    list(power = ev(pw, 1e-9)))
+		}
+		return(invisible())
+	}
 	if (runif(1) < 0.5) {
 		p1 <- round(runif(1, 0.01, 0.6), 3)
 		p2 <- round(p1 * runif(1, 1.05, 1.6), 3)

@@ -21,8 +21,8 @@ sub_usage(FILE *fp, int status, const char *u)
 	exit(status);
 }
 
-#define PLAN_USAGE "abtest plan [-a alpha] [--power power] [--p1 p --p2 p] " \
-	"[--delta d --sd sd]"
+#define PLAN_USAGE "abtest plan [-a alpha] [--n n | --power power] " \
+	"[--p1 p --p2 p]\n              [--delta d --sd sd]"
 
 int
 ab_plan(int argc, char *argv[])
@@ -31,6 +31,7 @@ ab_plan(int argc, char *argv[])
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "delta", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "n", required_argument, NULL, 'n' },
 		{ "p1", required_argument, NULL, '1' },
 		{ "p2", required_argument, NULL, '2' },
 		{ "power", required_argument, NULL, 'p' },
@@ -38,15 +39,17 @@ ab_plan(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	double alpha = 0.05, power = 0.8, p1 = NAN, p2 = NAN, d = NAN, sd = NAN;
-	double n;
+	double n = NAN;
 	json_t *rec;
-	int ch;
+	int ch, given_power = 0;
 
 	while ((ch = getopt_long(argc, argv, "a:h", lo, NULL)) != -1)
 		switch (ch) {
 		case 'a': alpha = cli_num(optarg, 1e-300, 0.999999, "-a"); break;
 		case 'd': d = cli_num(optarg, -1e300, 1e300, "--delta"); break;
+		case 'n': n = cli_num(optarg, 2, 1e15, "--n"); break;
 		case 'p': power = cli_num(optarg, 1e-9, 0.999999999, "--power");
+			given_power = 1;
 			break;
 		case '1': p1 = cli_num(optarg, 1e-300, 0.999999999, "--p1");
 			break;
@@ -59,13 +62,19 @@ ab_plan(int argc, char *argv[])
 	if (optind != argc || isnan(p1) + isnan(p2) == 1 ||
 	    isnan(d) + isnan(sd) == 1 || isnan(p1) == isnan(d))
 		sub_usage(stderr, EX_USAGE, PLAN_USAGE);
+	if (!isnan(n) && given_power)
+		cli_die(EX_USAGE, "--n and --power: give one, the other is "
+		    "computed");
 	rec = json_object();
 	json_object_set_new(rec, "type", json_string("plan"));
 	if (!isnan(p1)) {
 		if (p1 == p2)
 			cli_die(EX_USAGE, "--p1 and --p2 are equal: no sample "
 			    "size detects no difference");
-		n = st_power_prop_n(p1, p2, alpha, power);
+		if (isnan(n))
+			n = st_power_prop_n(p1, p2, alpha, power);
+		else
+			power = st_power_prop(n, p1, p2, alpha);
 		json_object_set_new(rec, "test", json_string("prop"));
 		json_object_set_new(rec, "p1", json_real(p1));
 		json_object_set_new(rec, "p2", json_real(p2));
@@ -73,19 +82,22 @@ ab_plan(int argc, char *argv[])
 		if (d == 0)
 			cli_die(EX_USAGE, "--delta is 0: no sample size "
 			    "detects no difference");
-		n = st_power_t_n(d, sd, alpha, power);
+		if (isnan(n))
+			n = st_power_t_n(d, sd, alpha, power);
+		else
+			power = st_power_t(n, d, sd, alpha);
 		json_object_set_new(rec, "test", json_string("t"));
 		json_object_set_new(rec, "delta", json_real(d));
 		json_object_set_new(rec, "sd", json_real(sd));
 	}
 	json_object_set_new(rec, "alpha", json_real(alpha));
-	json_object_set_new(rec, "power", json_real(power));
+	json_object_set_new(rec, "power", jnum(power));
 	json_object_set_new(rec, "n_per_arm", jnum(n));
 	json_object_set_new(rec, "n_per_arm_ceil", isfinite(n) ?
 	    json_integer((json_int_t)ceil(n)) : json_null());
 	ndj_write(stdout, rec);
 	json_decref(rec);
-	return cli_finish(isfinite(n) ? 0 : EX_DATAERR);
+	return cli_finish(isfinite(n) && isfinite(power) ? 0 : EX_DATAERR);
 }
 
 #define ASSIGN_USAGE "abtest assign -e exp [--salt salt] [--variants list] " \
