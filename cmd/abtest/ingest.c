@@ -338,6 +338,8 @@ struct fields {
 	int	 role;		/* SU_CUPED "covariate", SU_RATIO "denominator" */
 	int	 partial;	/* "type":"partial" */
 	double	 value, n, x, mean, var_, pmean, pvar, cov;
+	const char *wv[2];	/* "covariate", "denominator" as read */
+	size_t	 wlen[2];
 	long	 look;
 	const char *bad;	/* the first field of a wrong type */
 };
@@ -477,6 +479,14 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 
 	if (f->bad)
 		return bad(r, e, "field '%s' has the wrong type", f->bad);
+	if (f->wv[0] && f->wv[1])
+		return bad(r, e, "fields 'covariate' and '%s' are both given",
+		    "denominator");
+	if (f->wv[0] || f->wv[1]) {
+		f->role = f->wv[0] ? SU_CUPED : SU_RATIO;
+		f->with = f->wv[f->role - 1];
+		f->withlen = f->wlen[f->role - 1];
+	}
 	if (f->exp == NULL)
 		return bad(r, e, "field '%s' is missing", "exp");
 	if (o->exp && (strlen(o->exp) != f->explen ||
@@ -556,12 +566,39 @@ ab_flush(struct ab *ab, struct rerr *e)
 #define KEYIS(fl, s)	((fl)->klen == sizeof(s) - 1 && \
 	memcmp((fl)->key, s, sizeof(s) - 1) == 0)
 
+/*
+ * Of several fields of the wrong type, the one named is the first in this
+ * order, whatever their order in the line, so that both parse paths say
+ * the same.
+ */
+static void
+setbad(struct fields *f, const char *k)
+{
+	static const char *const order[] = { "exp", "variant", "unit",
+	    "metric", "value", "n", "x", "mean", "var", "look", "pair_mean",
+	    "pair_var", "covariance", "covariate", "denominator" };
+	size_t i, a = 0, b = 0;
+
+	if (f->bad == NULL) {
+		f->bad = k;
+		return;
+	}
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (strcmp(order[i], k) == 0)
+			a = i;
+		if (strcmp(order[i], f->bad) == 0)
+			b = i;
+	}
+	if (a < b)
+		f->bad = k;
+}
+
 static void
 fnum(const struct ndj_field *q, const char *k, int *has, double *d,
     struct fields *f)
 {
 	if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
-		f->bad = k;
+		setbad(f, k);
 	*has = 1;
 	*d = q->num;
 }
@@ -570,11 +607,10 @@ fnum(const struct ndj_field *q, const char *k, int *has, double *d,
 static void
 fwith(const struct ndj_field *q, const char *k, int role, struct fields *f)
 {
-	if (q->type != NDJ_FSTR || f->with != NULL)
-		f->bad = k;
-	f->with = q->str;
-	f->withlen = q->slen;
-	f->role = role;
+	if (q->type != NDJ_FSTR)
+		setbad(f, k);
+	f->wv[role - 1] = q->str;
+	f->wlen[role - 1] = q->slen;
 }
 
 int
@@ -592,7 +628,7 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 1:
 			if (KEYIS(q, "n") || KEYIS(q, "x")) {
 				if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
-					f.bad = q->key[0] == 'n' ? "n" : "x";
+					setbad(&f, q->key[0] == 'n' ? "n" : "x");
 				else if (q->key[0] == 'n') {
 					f.has_n = 1;
 					f.n = q->num;
@@ -605,12 +641,12 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 3:
 			if (KEYIS(q, "exp")) {
 				if (q->type != NDJ_FSTR)
-					f.bad = "exp";
+					setbad(&f, "exp");
 				f.exp = q->str;
 				f.explen = q->slen;
 			} else if (KEYIS(q, "var")) {
 				if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
-					f.bad = "var";
+					setbad(&f, "var");
 				f.has_var = 1;
 				f.var_ = q->num;
 			}
@@ -618,17 +654,17 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 4:
 			if (KEYIS(q, "unit")) {
 				if (q->type != NDJ_FSTR)
-					f.bad = "unit";
+					setbad(&f, "unit");
 				f.unit = q->str;
 				f.unitlen = q->slen;
 			} else if (KEYIS(q, "mean")) {
 				if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
-					f.bad = "mean";
+					setbad(&f, "mean");
 				f.has_mean = 1;
 				f.mean = q->num;
 			} else if (KEYIS(q, "look")) {
 				if (q->type != NDJ_FINT)
-					f.bad = "look";
+					setbad(&f, "look");
 				f.has_look = 1;
 				f.look = q->i;
 			} else if (KEYIS(q, "type")) {
@@ -640,7 +676,7 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 5:
 			if (KEYIS(q, "value")) {
 				if (q->type != NDJ_FINT && q->type != NDJ_FREAL)
-					f.bad = "value";
+					setbad(&f, "value");
 				f.has_value = 1;
 				f.value = q->num;
 			}
@@ -648,7 +684,7 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 6:
 			if (KEYIS(q, "metric")) {
 				if (q->type != NDJ_FSTR)
-					f.bad = "metric";
+					setbad(&f, "metric");
 				f.met = q->str;
 				f.metlen = q->slen;
 			}
@@ -656,7 +692,7 @@ ab_flat(struct ab *ab, struct ndj_reader *r, const struct ndj_flat *fl,
 		case 7:
 			if (KEYIS(q, "variant")) {
 				if (q->type != NDJ_FSTR)
-					f.bad = "variant";
+					setbad(&f, "variant");
 				f.var = q->str;
 				f.varlen = q->slen;
 			}
@@ -693,7 +729,7 @@ jstr(json_t *rec, const char *k, const char **s, size_t *n, struct fields *f)
 	if ((v = json_object_get(rec, k)) == NULL)
 		return;
 	if (!json_is_string(v)) {
-		f->bad = k;
+		setbad(f, k);
 		return;
 	}
 	*s = json_string_value(v);
@@ -708,7 +744,7 @@ jnumf(json_t *rec, const char *k, int *has, double *d, struct fields *f)
 	if ((v = json_object_get(rec, k)) == NULL)
 		return;
 	if (!json_is_number(v)) {
-		f->bad = k;
+		setbad(f, k);
 		return;
 	}
 	*has = 1;
@@ -722,13 +758,12 @@ jwith(json_t *rec, const char *k, int role, struct fields *f)
 
 	if ((v = json_object_get(rec, k)) == NULL)
 		return;
-	if (!json_is_string(v) || f->with != NULL) {
-		f->bad = k;
+	if (!json_is_string(v)) {
+		setbad(f, k);
 		return;
 	}
-	f->with = json_string_value(v);
-	f->withlen = json_string_length(v);
-	f->role = role;
+	f->wv[role - 1] = json_string_value(v);
+	f->wlen[role - 1] = json_string_length(v);
 }
 
 int
@@ -749,7 +784,7 @@ ab_json(struct ab *ab, struct ndj_reader *r, json_t *rec, struct rerr *e)
 	jnumf(rec, "var", &f.has_var, &f.var_, &f);
 	if ((v = json_object_get(rec, "look")) != NULL) {
 		if (!json_is_integer(v))
-			f.bad = "look";
+			setbad(&f, "look");
 		f.has_look = 1;
 		f.look = json_integer_value(v);
 	}
