@@ -423,7 +423,7 @@ mux_open(const char *path, const char *name, const struct mux_vopts *vo,
 {
 	const AVOutputFormat *ofmt;
 	const AVCodec *enc;
-	const char *cname = vo->codec != NULL ? vo->codec : "libx264";
+	const char *cname = vo->codec != NULL ? vo->codec : "libx264", *base;
 	AVDictionary *opts = NULL;
 	char eb[AV_ERROR_MAX_STRING_SIZE], *url = NULL;
 	struct mux *m;
@@ -433,7 +433,11 @@ mux_open(const char *path, const char *name, const struct mux_vopts *vo,
 		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
 		return NULL;
 	}
-	if ((ofmt = av_guess_format(NULL, name, NULL)) == NULL) {
+	base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
+	if ((ofmt = av_guess_format(NULL, name, NULL)) == NULL &&
+	    strchr(base, '.') == NULL)
+		ofmt = av_guess_format("mp4", NULL, NULL);
+	if (ofmt == NULL) {
 		rerr_set(e, EX_USAGE, name, 0, "unknown container for this "
 		    "name; use .mp4, .mov or .mkv");
 		goto fail;
@@ -518,8 +522,8 @@ mux_open(const char *path, const char *name, const struct mux_vopts *vo,
 		    averr(k, eb, sizeof(eb)));
 		goto fail;
 	}
-	if (strstr(ofmt->name, "mp4") != NULL ||
-	    strstr(ofmt->name, "mov") != NULL)
+	if (vo->faststart && (strstr(ofmt->name, "mp4") != NULL ||
+	    strstr(ofmt->name, "mov") != NULL))
 		av_dict_set(&opts, "movflags", "+faststart", 0);
 	/* Reproducible bytes: no encoder version string, no dates. */
 	m->oc->flags |= AVFMT_FLAG_BITEXACT;

@@ -134,6 +134,8 @@ struct mux_vopts {
 	int	 crf;		/* < 0: the encoder's default */
 	const char *preset;	/* NULL: the encoder's default */
 	int	 threads;	/* 0: automatic */
+	int	 faststart;	/* MP4/MOV: index at the front (rewrites the
+				   file at the end, so a regular file only) */
 	/* colour tags (AVColorSpace etc.), 0 = unspecified */
 	int	 colorspace, primaries, trc, range;
 };
@@ -144,9 +146,9 @@ void	 mux_vopts_colour(struct mux_vopts *vo, const struct AVFrame *f);
 /*
  * Opens an output.  path is the file to write (a temporary, see
  * lib/atomic); name is the name the file will have, from which the
- * container is chosen (".mp4", ".mkv", ".mov" ...).  a, when not NULL,
- * adds an audio stream fed by mux_aenc_write.  MP4 and MOV get their
- * index at the front (faststart), for playback while downloading.
+ * container is chosen (".mp4", ".mkv", ".mov" ...; MP4 for a name without
+ * an extension, such as /dev/null).  a, when not NULL, adds an audio
+ * stream fed by mux_aenc_write.
  */
 struct mux *mux_open(const char *path, const char *name,
 	    const struct mux_vopts *vo, const struct mux_aenc *a,

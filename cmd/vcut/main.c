@@ -4,6 +4,8 @@
  * Each output is written to a temporary beside it and renamed when
  * complete; one render record per output goes to stdout.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -222,6 +224,22 @@ plan_outputs(const struct opts *o, const struct media_info *mi,
 	return 0;
 }
 
+/* libx264's presets (x264.h x264_preset_names); checked here, since
+ * x264 prints its own complaint before libavcodec's log can stop it. */
+static int
+known_preset(const char *p)
+{
+	static const char *names[] = { "ultrafast", "superfast", "veryfast",
+	    "faster", "fast", "medium", "slow", "slower", "veryslow",
+	    "placebo" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(p, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 emit_record(const char *src, const struct render_out *r, double fps,
     int nseg)
@@ -257,6 +275,7 @@ run(const char *path, struct opts *o)
 	struct render_opts ro;
 	struct seg_plan_opts po;
 	struct rerr e = { 0 };
+	struct stat sb;
 	struct ndj_reader *r = NULL;
 	struct media *m = NULL;
 	struct mux_aenc *a = NULL;
@@ -282,7 +301,7 @@ run(const char *path, struct opts *o)
 	}
 	if ((r = ndj_open(o->segments, &e)) == NULL ||
 	    (rv = seg_read(r, path, &o->pol, &s, &nseg, &e)) != 0) {
-		rv = cli_report(&e);
+		rv = e.msg[0] != '\0' ? cli_report(&e) : e.code;
 		goto out;
 	}
 	if (mi->has_audio && !o->noaudio &&
@@ -314,6 +333,7 @@ run(const char *path, struct opts *o)
 	ro.vo.preset = o->preset;
 	ro.vo.fps_num = mp.fps_num;
 	ro.vo.fps_den = mp.fps_den;
+	ro.vo.faststart = stat(o->output, &sb) != 0 || S_ISREG(sb.st_mode);
 	ro.fade = o->fade;
 	ro.verbose = o->verbose;
 	if ((rv = render(m, s, nseg, out, nout, a, &ro, &e)) != 0) {
@@ -417,6 +437,12 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1) {
 		cli_warn(argc == 0 ? "no input file" : "one input file only");
+		usage(stderr, EX_USAGE);
+	}
+	if (!known_preset(o.preset)) {
+		cli_warn("-p: unknown preset: %s (ultrafast, superfast, "
+		    "veryfast, faster, fast, medium, slow, slower, veryslow, "
+		    "placebo)", o.preset);
 		usage(stderr, EX_USAGE);
 	}
 	if (o.output == NULL) {

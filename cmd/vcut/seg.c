@@ -82,9 +82,10 @@ seg_read(struct ndj_reader *r, const char *src_path, struct ndj_policy *pol,
 		const char *type;
 
 		if (k < 0) {
-			if (e->code != EX_DATAERR ||
-			    (rv = ndj_policy_bad(pol, e)) != 0)
+			if (e->code != EX_DATAERR)
 				goto fail;
+			if ((rv = ndj_policy_bad(pol, e)) != 0)
+				goto reported;
 			continue;
 		}
 		type = json_string_value(json_object_get(rec, "type"));
@@ -96,7 +97,7 @@ seg_read(struct ndj_reader *r, const char *src_path, struct ndj_policy *pol,
 		json_decref(rec);
 		if (k < 0) {
 			if ((rv = ndj_policy_bad(pol, e)) != 0)
-				goto fail;
+				goto reported;
 			continue;
 		}
 		ndj_policy_ok(pol);
@@ -115,10 +116,8 @@ seg_read(struct ndj_reader *r, const char *src_path, struct ndj_policy *pol,
 		}
 		v[n++] = s;
 	}
-	if ((rv = ndj_policy_end(pol)) != 0) {
-		rerr_set(e, rv, ndj_name(r), 0, "too many bad records");
-		goto fail;
-	}
+	if ((rv = ndj_policy_end(pol)) != 0)
+		goto reported;
 	if (n == 0) {
 		rv = rerr_set(e, EX_DATAERR, ndj_name(r), 0,
 		    "no segment records");
@@ -127,6 +126,10 @@ seg_read(struct ndj_reader *r, const char *src_path, struct ndj_policy *pol,
 	*sp = v;
 	*np = n;
 	return 0;
+reported:
+	/* ndj_policy_bad and ndj_policy_end have printed the message. */
+	e->code = rv;
+	e->msg[0] = '\0';
 fail:
 	free(v);
 	if (rv == 0)

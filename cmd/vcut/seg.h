@@ -45,8 +45,8 @@ struct seg_plan_opts {
 /*
  * Reads segment records (other types are ignored) from r.  src_path is
  * the file being cut: a record whose "src" names another file is an error.
- * Returns 0, or the status with e filled and the message already printed
- * when the policy skipped records.
+ * Returns 0, or the status with e filled; e->msg is empty when the
+ * message has already been printed (by the --skip-bad policy).
  */
 int	 seg_read(struct ndj_reader *r, const char *src_path,
 	    struct ndj_policy *pol, struct seg **sp, int *np, struct rerr *e);
