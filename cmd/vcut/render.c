@@ -28,6 +28,7 @@
 
 #define MAX_PENDING	256	/* audio frames held until the first picture */
 #define ACHUNK		4096	/* samples per write to the encoder */
+#define MAX_TRIES	8	/* seeks back before starting from 0 */
 
 struct ctx {
 	struct media	*m;
@@ -377,6 +378,25 @@ begin_segment(struct ctx *c, struct rerr *e)
 	return 0;
 }
 
+/*
+ * Seeks again, 1, 2, 4 ... seconds before t0 (at last to the start),
+ * forgetting the audio held so far.
+ */
+static int
+seek_back(struct ctx *c, double t0, double *seek_t, int *tries,
+    struct media_raw *pend, int *npend, struct rerr *e)
+{
+	int i;
+
+	for (i = 0; i < *npend; i++)
+		media_frame_free(&pend[i].frame);
+	*npend = 0;
+	*seek_t = t0 - (double)(1 << (*tries)++);
+	if (*seek_t < 0 || *tries == MAX_TRIES)
+		*seek_t = 0;
+	return media_seek(c->m, *seek_t, e);
+}
+
 static int
 do_segment(struct ctx *c, struct rerr *e)
 {
@@ -399,6 +419,17 @@ do_segment(struct ctx *c, struct rerr *e)
 			rv = e->code;
 			goto out;
 		}
+		if (k == 0 && !seen && seek_t > 0 && tries < MAX_TRIES) {
+			/*
+			 * Not one picture: the demuxer landed where the
+			 * decoder cannot start (MPEG-TS seeks by time, not to
+			 * keyframes).  Go back further.
+			 */
+			if ((rv = seek_back(c, t0, &seek_t, &tries, pend,
+			    &npend, e)) != 0)
+				goto out;
+			continue;
+		}
 		if (k == 0)
 			break;
 		if (r.kind == MEDIA_AUDIO) {
@@ -417,15 +448,10 @@ do_segment(struct ctx *c, struct rerr *e)
 			 * A demuxer that landed after the start: go back
 			 * further, by 1, 2, 4 ... seconds.
 			 */
-			if (r.t > t0 + half && seek_t > 0 && tries < 6) {
+			if (r.t > t0 + half && seek_t > 0 && tries < MAX_TRIES) {
 				media_frame_free(&r.frame);
-				for (i = 0; i < npend; i++)
-					media_frame_free(&pend[i].frame);
-				npend = 0;
-				seek_t = t0 - (double)(1 << tries++);
-				if (seek_t < 0)
-					seek_t = 0;
-				if ((rv = media_seek(c->m, seek_t, e)) != 0)
+				if ((rv = seek_back(c, t0, &seek_t, &tries, pend,
+				    &npend, e)) != 0)
 					goto out;
 				continue;
 			}
