@@ -432,6 +432,20 @@ TEST(render_23_976)
 	check_render(h_, "24000/1001", 24000, 1001, 44100, 1);
 }
 
+/* RMS of 10 ms of a centred at t seconds (48 kHz). */
+static double
+rms(const float *a, long n, double t)
+{
+	long i0 = lrint(t * 48000) - 240, i;
+	double s = 0;
+
+	if (i0 < 0)
+		i0 = 0;
+	for (i = i0; i < i0 + 480 && i < n; i++)
+		s += (double)a[i] * a[i];
+	return sqrt(s / 480);
+}
+
 /* Mean of a plane region, to tell red from blue. */
 static double
 mean_v(const struct yuv *y)
@@ -454,11 +468,13 @@ TEST(crossfade_length)
 
 	snprintf(src, sizeof(src), "%s/rb.mp4", tmpdir);
 	snprintf(out, sizeof(out), "%s/rb-out.mp4", tmpdir);
-	/* Red for 3 s, then blue. */
+	/* Red and a 1 kHz tone for 3 s, then blue and silence. */
 	CHECK(sh("ffmpeg -v error -nostdin -y -f lavfi -i color=c=red:"
 	    "s=64x48:r=25:d=3 -f lavfi -i color=c=blue:s=64x48:r=25:d=3 "
-	    "-filter_complex '[0][1]concat=n=2' -c:v libx264 -preset "
-	    "veryfast -pix_fmt yuv420p %s", src) == 0);
+	    "-f lavfi -i \"aevalsrc=if(lt(t\\,3)\\,0.5*sin(2*PI*1000*t)"
+	    "\\,0):s=48000:d=6\" -filter_complex '[0][1]concat=n=2[v]' "
+	    "-map '[v]' -map 2:a -c:v libx264 -preset veryfast "
+	    "-pix_fmt yuv420p -c:a aac -b:a 128k %s", src) == 0);
 	CHECK(sh("printf '%%s\\n' '{\"type\":\"segment\",\"start\":0.5,"
 	    "\"end\":2}' '{\"type\":\"segment\",\"start\":3.5,\"end\":5}' | "
 	    "%s -c 0.6 -p veryfast -o %s %s > /dev/null", vcut, out, src) ==
@@ -491,6 +507,34 @@ TEST(crossfade_length)
 	CHECK_INT(mixed, 15);
 	/* the last 15 of the first segment's round(37.5) = 38 frames */
 	CHECK_INT(first, 38 - 15);
+
+	/*
+	 * The sound over the same 0.6 s, from 0.92 s: the tone at full
+	 * level before, cos(pi / 4) of it half way, silence after; and the
+	 * 20 ms fade in at the very start.
+	 */
+	{
+		long n;
+		float *a = audio(out, 48000, &n);
+		double full, mid, after, start, end;
+
+		CHECK(a != NULL);
+		CHECK(fabs(n - 60 / 25.0 * 48000) < 2048);
+		full = rms(a, n, 0.80);
+		mid = rms(a, n, 0.92 + 0.30);
+		after = rms(a, n, 0.92 + 0.60 + 0.05);
+		start = rms(a, n, 0.005);
+		end = rms(a, n, 0.92 - 0.02);
+		fprintf(stderr, "  crossfade sound: RMS %.3f before, %.3f "
+		    "half way, %.4f after; %.3f in the first 10 ms\n", full,
+		    mid, after, start);
+		CHECK(fabs(full - 0.5 / sqrt(2)) < 0.03);
+		CHECK(fabs(end - full) < 0.03);
+		CHECK(fabs(mid / full - cos(M_PI / 4)) < 0.05);
+		CHECK(after < 0.01);
+		CHECK(start < full / 2);
+		free(a);
+	}
 }
 
 int
