@@ -439,14 +439,19 @@ main(int argc, char *argv[])
 		cli_warn(argc == 0 ? "no input file" : "one input file only");
 		usage(stderr, EX_USAGE);
 	}
+	if (o.output == NULL) {
+		cli_warn("no output: -o file is required");
+		usage(stderr, EX_USAGE);
+	}
+	if (strcmp(o.output, "-") == 0) {
+		/* MP4 seeks back to write its index: no pipes. */
+		cli_warn("-o: cannot write a video to standard output");
+		usage(stderr, EX_USAGE);
+	}
 	if (!known_preset(o.preset)) {
 		cli_warn("-p: unknown preset: %s (ultrafast, superfast, "
 		    "veryfast, faster, fast, medium, slow, slower, veryslow, "
 		    "placebo)", o.preset);
-		usage(stderr, EX_USAGE);
-	}
-	if (o.output == NULL) {
-		cli_warn("no output: -o file is required");
 		usage(stderr, EX_USAGE);
 	}
 	media_set_verbosity(o.verbose);
