@@ -435,6 +435,7 @@ do_segment(struct ctx *c, struct rerr *e)
 		if (r.kind == MEDIA_AUDIO) {
 			if (!seen && !af.done && npend < MAX_PENDING) {
 				pend[npend++] = r;	/* until a picture */
+				r.frame = NULL;
 				continue;
 			}
 			rv = feed_audio(c, &af, &r, e);
@@ -464,6 +465,14 @@ do_segment(struct ctx *c, struct rerr *e)
 				goto out;
 		}
 		if (j >= sg->n) {
+			/*
+			 * Pictures 2 s past the segment and still no sound for
+			 * its end: the audio track stops early (the rest is
+			 * silence), rather than decode on to the end of file.
+			 */
+			if (!af.done && r.t > t0 + (double)sg->an / c->rate +
+			    2.0)
+				af.done = 1;
 			media_frame_free(&r.frame);
 			continue;
 		}
