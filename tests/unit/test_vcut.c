@@ -32,6 +32,8 @@
 static char tmpdir[256];
 static char vcut[512];
 
+static int	sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* --- the plan ---------------------------------------------------------- */
 
 static struct seg
@@ -163,6 +165,65 @@ TEST(blend_weights)
 	mux_pic_unref(&b);
 	mux_pic_unref(&d);
 	CHECK(a == NULL);
+}
+
+/*
+ * media_seek and media_next_raw (added to lib/media for vcut): after a
+ * seek to t, the frames start at or before t, at a keyframe, and every
+ * frame and sample keeps the time it has in a decode from the start.
+ */
+TEST(media_seek_raw)
+{
+	struct media_opts o = MEDIA_OPTS_DEFAULT;
+	struct media_params mp;
+	struct media_raw r;
+	struct rerr e = { 0 };
+	struct media *m;
+	char path[512];
+	double first = -1, prev = -1;
+	int nv = 0, na = 0;
+
+	snprintf(path, sizeof(path), "%s/seek.mp4", tmpdir);
+	CHECK(sh("ffmpeg -v error -nostdin -y -f lavfi -i testsrc2=s=64x48:"
+	    "r=24000/1001:d=6 -f lavfi -i sine=d=6:r=44100 -c:v libx264 "
+	    "-preset ultrafast -g 48 -c:a aac %s", path) == 0);
+	o.audio_rate = 8000;	/* selects the audio; raw frames ignore it */
+	CHECK((m = media_open(path, &o, &e)) != NULL);
+	media_params(m, &mp);
+	CHECK_INT(mp.fps_num, 24000);
+	CHECK_INT(mp.fps_den, 1001);
+	CHECK_INT(mp.audio_rate, 44100);
+	CHECK_INT(mp.audio_channels, 1);
+	CHECK(media_seek(m, 3.5, &e) == 0);
+	while (media_next_raw(m, &r, &e) == 1) {
+		if (r.kind == MEDIA_VIDEO) {
+			double k = r.t * 24000 / 1001;
+
+			if (first < 0) {
+				first = r.t;
+				CHECK(r.frame->key_frame);
+			} else
+				CHECK(r.t > prev);
+			/* on the frame grid */
+			CHECK(fabs(k - lrint(k)) < 1e-6);
+			prev = r.t;
+			nv++;
+		} else {
+			double k = r.t * 44100 / 1024;
+
+			CHECK_INT(r.rate, 44100);
+			CHECK(r.nsamples == 1024 || r.t > 5.9);
+			CHECK(fabs(k - lrint(k)) < 1e-3);
+			na++;
+		}
+		media_frame_free(&r.frame);
+		CHECK(r.frame == NULL);
+	}
+	media_close(m);
+	/* the keyframe before 3.5 s: frame 48, at 2.002 s */
+	CHECK_NEAR(first, 48 * 1001 / 24000.0, 1e-9);
+	CHECK_INT(nv, 144 - 48);
+	CHECK(na > 150);
 }
 
 /* --- renders ----------------------------------------------------------- */
@@ -553,6 +614,7 @@ main(void)
 	RUN(&h, plan_order);
 	RUN(&h, plan_rejects);
 	RUN(&h, blend_weights);
+	RUN(&h, media_seek_raw);
 	RUN(&h, render_25);
 	RUN(&h, render_23_976);
 	RUN(&h, crossfade_length);
