@@ -56,6 +56,9 @@ struct ctx {
 	float		*abuf[2];
 	int		 nabuf;
 	long long	 apos;		/* samples of this segment so far */
+
+	struct cli_progress prog;	/* on a terminal only */
+	long		 slots, total;
 };
 
 void
@@ -156,6 +159,7 @@ emit(struct ctx *c, long j, struct rerr *e)
 	long keep = c->k + 1 < c->n ? c->s[c->k + 1].c : 0;
 	int i;
 
+	cli_progress(&c->prog, (double)++c->slots, (double)c->total);
 	for (i = 0; i < c->nout; i++)
 		if (c->pic[i] == NULL &&
 		    mux_scale(c->sc[i], c->cur.frame, &c->pic[i], e) != 0)
@@ -524,6 +528,9 @@ render(struct media *m, const struct seg *s, int n, struct render_out *out,
 	c.o = o;
 	c.a = a;
 	c.fps = (double)o->vo.fps_num / o->vo.fps_den;
+	for (i = 0; i < n; i++)
+		c.total += s[i].n;
+	cli_progress_init(&c.prog, "frames");
 	if (a != NULL) {
 		c.rate = mux_aenc_rate(a);
 		c.ch = mux_aenc_channels(a);
@@ -547,6 +554,7 @@ render(struct media *m, const struct seg *s, int n, struct render_out *out,
 		out[i].frames = mux_frames(c.mux[i]);
 	}
 out:
+	cli_progress_end(&c.prog);
 	for (i = 0; i < nout; i++) {
 		mux_close(c.mux[i]);
 		mux_scaler_free(c.sc[i]);
