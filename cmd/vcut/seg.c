@@ -44,6 +44,9 @@ parse(struct ndj_reader *r, const json_t *rec, const char *src_path,
 	    ndj_get_str(r, rec, "transition", 1, &tr, e) < 0 ||
 	    ndj_get_num(r, rec, "transition_dur", 1, &s->xdur, e) < 0)
 		return -1;
+	if (json_object_get(rec, "order") != NULL && order < 0)
+		return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+		    "negative 'order' (%lld)", order), -1;
 	s->order = order;
 	if (!isfinite(s->start) || !isfinite(s->end) || s->start < 0)
 		return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
