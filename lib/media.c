@@ -1145,3 +1145,223 @@ out:
 	avcodec_free_context(&c);
 	return rv;
 }
+
+/* --- full pictures and native audio (vcut) ----------------------------- */
+
+/*
+ * Receives from one decoder for media_next_raw.  Returns 1 with r filled,
+ * 0 to go on, -1 on a fatal error.  In this mode a_t0 holds the time of
+ * the next audio sample, for frames that come without a timestamp.
+ */
+static int
+receive_raw(struct media *m, int video, struct media_raw *r, struct rerr *e)
+{
+	AVCodecContext *c = video ? m->vdec : m->adec;
+	enum dstate *st = video ? &m->vst : &m->ast;
+	AVFrame *f = m->frame;
+	int64_t pts;
+	double t;
+	int k;
+
+	k = avcodec_receive_frame(c, f);
+	if (k == AVERROR(EAGAIN)) {
+		*st = *st == D_FLUSHED ? D_DONE : D_INPUT;
+		return 0;
+	}
+	if (k == AVERROR_EOF) {
+		*st = D_DONE;
+		return 0;
+	}
+	if (k < 0) {
+		count_error(m, video ? m->last_t : -1, -1, "decode error", k);
+		return too_many_errors(m, e) ? -1 : 0;
+	}
+	pts = f->best_effort_timestamp;
+	if (pts == AV_NOPTS_VALUE)
+		pts = f->pts;
+	if (video) {
+		if (pts == AV_NOPTS_VALUE)
+			pts = m->last_pts != AV_NOPTS_VALUE ?
+			    m->last_pts + m->frame_dur : m->info.start_pts;
+		m->last_pts = pts;
+		m->vcount++;
+		t = (pts - m->info.start_pts) * av_q2d(m->vtb);
+		m->last_t = t;
+	} else {
+		AVStream *as = m->fmt->streams[m->ai];
+		double origin = m->vi >= 0 ? m->info.start_pts *
+		    av_q2d(m->vtb) : (as->start_time != AV_NOPTS_VALUE ?
+		    as->start_time * av_q2d(m->atb) : 0);
+
+		if (pts != AV_NOPTS_VALUE)
+			t = pts * av_q2d(m->atb) - origin;
+		else
+			t = m->a_t0 >= 0 ? m->a_t0 : 0;
+		if (f->sample_rate > 0)
+			m->a_t0 = t + (double)f->nb_samples / f->sample_rate;
+	}
+	if (f->decode_error_flags != 0 || (f->flags & AV_FRAME_FLAG_CORRUPT))
+		count_error(m, t, f->pkt_pos, "corrupt frame", 0);
+	if ((r->frame = av_frame_alloc()) == NULL)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0, "out of memory");
+	av_frame_move_ref(r->frame, f);
+	r->kind = video ? MEDIA_VIDEO : MEDIA_AUDIO;
+	r->t = t;
+	r->nsamples = video ? 0 : r->frame->nb_samples;
+	r->rate = video ? 0 : r->frame->sample_rate;
+	return 1;
+}
+
+int
+media_next_raw(struct media *m, struct media_raw *r, struct rerr *e)
+{
+	int k, rv;
+
+	r->frame = NULL;
+	for (;;) {
+		if (m->vst == D_OUTPUT || m->vst == D_FLUSHED) {
+			if ((rv = receive_raw(m, 1, r, e)) != 0)
+				return rv;
+			continue;
+		}
+		if (m->ast == D_OUTPUT || m->ast == D_FLUSHED) {
+			if ((rv = receive_raw(m, 0, r, e)) != 0)
+				return rv;
+			continue;
+		}
+		if ((m->vst == D_OFF || m->vst == D_DONE) &&
+		    (m->ast == D_OFF || m->ast == D_DONE))
+			return 0;
+		if (m->eof) {
+			if (m->vst == D_INPUT) {
+				avcodec_send_packet(m->vdec, NULL);
+				m->vst = D_FLUSHED;
+			}
+			if (m->ast == D_INPUT) {
+				avcodec_send_packet(m->adec, NULL);
+				m->ast = D_FLUSHED;
+			}
+			continue;
+		}
+		k = av_read_frame(m->fmt, m->pkt);
+		if (k == AVERROR_EOF || (k < 0 && m->fmt->pb != NULL &&
+		    avio_feof(m->fmt->pb) && k != AVERROR(EIO))) {
+			m->eof = 1;
+			continue;
+		}
+		if (k < 0) {
+			count_error(m, m->last_t, m->fmt->pb ?
+			    avio_tell(m->fmt->pb) : -1, "read error", k);
+			m->errs.truncated = 1;
+			m->eof = 1;
+			if (too_many_errors(m, e))
+				return -1;
+			continue;
+		}
+		m->errs.packets++;
+		if (m->pkt->stream_index == m->vi && m->vst == D_INPUT)
+			k = avcodec_send_packet(m->vdec, m->pkt), rv = 1;
+		else if (m->pkt->stream_index == m->ai && m->ast == D_INPUT)
+			k = avcodec_send_packet(m->adec, m->pkt), rv = 0;
+		else {
+			av_packet_unref(m->pkt);
+			continue;
+		}
+		if (k < 0 && k != AVERROR(EAGAIN) && k != AVERROR_EOF) {
+			AVRational tb = m->fmt->streams[
+			    m->pkt->stream_index]->time_base;
+
+			count_error(m, m->pkt->pts != AV_NOPTS_VALUE ?
+			    m->pkt->pts * av_q2d(tb) : m->last_t, m->pkt->pos,
+			    "corrupt packet", k);
+			if (too_many_errors(m, e)) {
+				av_packet_unref(m->pkt);
+				return -1;
+			}
+		}
+		if (rv)
+			m->vst = D_OUTPUT;
+		else
+			m->ast = D_OUTPUT;
+		av_packet_unref(m->pkt);
+	}
+}
+
+void
+media_frame_free(struct AVFrame **f)
+{
+	av_frame_free(f);
+}
+
+int
+media_seek(struct media *m, double t, struct rerr *e)
+{
+	char eb[AV_ERROR_MAX_STRING_SIZE];
+	int idx = m->vi >= 0 ? m->vi : m->ai;
+	AVStream *st;
+	int64_t ts, s0;
+	int r;
+
+	if (idx < 0)
+		return rerr_set(e, EX_SOFTWARE, m->name, 0,
+		    "no stream to seek in");
+	st = m->fmt->streams[idx];
+	s0 = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+	ts = s0 + (int64_t)floor(t / av_q2d(st->time_base));
+	r = av_seek_frame(m->fmt, idx, ts, AVSEEK_FLAG_BACKWARD);
+	if (r < 0)
+		r = avformat_seek_file(m->fmt, idx, INT64_MIN, ts, ts, 0);
+	if (r < 0)
+		return rerr_set(e, EX_DATAERR, m->name, 0,
+		    "cannot seek to %.3f s: %s", t, averr(r, eb, sizeof(eb)));
+	if (m->vdec != NULL) {
+		avcodec_flush_buffers(m->vdec);
+		m->vst = D_INPUT;
+	}
+	if (m->adec != NULL) {
+		avcodec_flush_buffers(m->adec);
+		m->ast = D_INPUT;
+	}
+	m->eof = 0;
+	m->ended = 0;
+	m->last_pts = AV_NOPTS_VALUE;
+	m->a_t0 = -1;
+	m->a_out = 0;
+	m->nleft = 0;
+	return 0;
+}
+
+void
+media_params(const struct media *m, struct media_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->fps_den = p->sar_den = 1;
+	if (m->vi >= 0) {
+		AVStream *st = m->fmt->streams[m->vi];
+		AVRational fr = st->avg_frame_rate, rf = st->r_frame_rate;
+
+		/*
+		 * The average is measured (14385/600 for an NTSC film); the
+		 * base rate is the exact fraction (24000/1001) when the two
+		 * agree, which is what a constant-rate encoder needs.
+		 */
+		if (fr.num <= 0 || fr.den <= 0 || (rf.num > 0 && rf.den > 0 &&
+		    fabs(av_q2d(rf) / av_q2d(fr) - 1) < 0.005))
+			fr = rf;
+		if (fr.num > 0 && fr.den > 0) {
+			p->fps_num = fr.num;
+			p->fps_den = fr.den;
+		}
+		if (st->codecpar->sample_aspect_ratio.num > 0 &&
+		    st->codecpar->sample_aspect_ratio.den > 0) {
+			p->sar_num = st->codecpar->sample_aspect_ratio.num;
+			p->sar_den = st->codecpar->sample_aspect_ratio.den;
+		}
+	}
+	if (m->ai >= 0) {
+		AVCodecParameters *par = m->fmt->streams[m->ai]->codecpar;
+
+		p->audio_rate = par->sample_rate;
+		p->audio_channels = par->ch_layout.nb_channels;
+	}
+}

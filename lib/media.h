@@ -162,4 +162,51 @@ enum media_imgfmt { MEDIA_IMG_JPEG, MEDIA_IMG_PNG, MEDIA_IMG_WEBP };
 int	 media_encode_image(FILE *fp, const uint8_t *rgb, int w, int h,
 	    enum media_imgfmt fmt, int quality, struct rerr *e);
 
+/*
+ * Full pictures and native audio, for tools that re-encode (vcut).
+ *
+ * media_next_raw runs the same demux/decode loop as media_next, with the
+ * same error accounting, but hands out the decoded frame itself: the
+ * picture at its coded size and pixel format, the audio in its own sample
+ * format, rate and channel layout, neither downscaled nor resampled.  Its
+ * time t is in seconds from the start of the video stream for both kinds,
+ * so audio and video share one clock (audio-only handles: from the audio
+ * stream's start).  Options start and duration are not applied: the
+ * caller trims.  Do not mix media_next and media_next_raw on one handle.
+ *
+ * Ownership: r->frame is a new reference the caller frees with
+ * media_frame_free().
+ */
+struct AVFrame;
+struct media_raw {
+	enum media_kind kind;
+	double	 t;		/* seconds; of the first sample for audio */
+	int	 nsamples, rate;	/* audio: samples in frame, their rate */
+	struct AVFrame *frame;
+};
+int	 media_next_raw(struct media *m, struct media_raw *r, struct rerr *e);
+void	 media_frame_free(struct AVFrame **f);
+
+/*
+ * Seeks to the keyframe at or before t seconds (from the video stream's
+ * start) and flushes the decoders: the next frames media_next_raw gives
+ * are those from that keyframe on, so a caller that drops frames before
+ * t is frame-exact.  Some demuxers land after t; the caller sees that in
+ * the first frame's time and may seek earlier.  Returns 0, or EX_DATAERR
+ * with e filled when the input cannot seek at all.
+ */
+int	 media_seek(struct media *m, double t, struct rerr *e);
+
+/*
+ * What an encoder needs to match the input: the exact frame rate and
+ * sample aspect ratio as fractions (0/1 when unknown), and the native
+ * audio rate and channel count (0 without audio).
+ */
+struct media_params {
+	int	 fps_num, fps_den;
+	int	 sar_num, sar_den;
+	int	 audio_rate, audio_channels;
+};
+void	 media_params(const struct media *m, struct media_params *p);
+
 #endif /* REEL_MEDIA_H */
