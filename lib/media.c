@@ -120,7 +120,9 @@ media_set_verbosity(int v)
 static const char *
 averr(int r, char *buf, size_t n)
 {
-	av_strerror(r, buf, n);
+	/* a decoder's private code has no text: "Error number -5053..." */
+	if (av_strerror(r, buf, n) < 0)
+		snprintf(buf, n, "undecodable data (error %d)", r);
 	return buf;
 }
 
@@ -571,6 +573,16 @@ media_errors_msg(const struct media *m, char *buf, size_t n)
 	return x->count;
 }
 
+int
+media_errors_fatal(const struct media *m, long max)
+{
+	const struct media_errs *x = &m->errs;
+
+	if (max >= 0)
+		return x->count > max;
+	return x->truncated || x->count * 100 > x->packets;
+}
+
 void
 media_close(struct media *m)
 {
@@ -905,7 +917,8 @@ receive(struct media *m, int video, struct media_frame *ev, struct rerr *e)
 		return 0;
 	}
 	if (r < 0) {
-		count_error(m, video ? m->last_t : -1, -1, "decode error", r);
+		count_error(m, video ? m->last_t : -1, -1, video ?
+		    "video decode error" : "audio decode error", r);
 		return too_many_errors(m, e) ? -1 : 0;
 	}
 	r = video ? video_event(m, ev, e) : audio_event(m, ev, e);
@@ -989,7 +1002,8 @@ media_next(struct media *m, struct media_frame *ev, struct rerr *e)
 			double t = m->pkt->pts != AV_NOPTS_VALUE ?
 			    m->pkt->pts * av_q2d(tb) : m->last_t;
 
-			count_error(m, t, m->pkt->pos, "corrupt packet", r);
+			count_error(m, t, m->pkt->pos, rv ?
+			    "corrupt video packet" : "corrupt audio packet", r);
 			if (rv)
 				m->vst = D_OUTPUT; /* frames may be waiting */
 			else

@@ -135,6 +135,14 @@ const struct media_errs *media_errors(const struct media *m);
  */
 long	 media_errors_msg(const struct media *m, char *buf, size_t n);
 void	 media_close(struct media *m);
+/*
+ * Whether the decode errors so far should fail the run (the caller's exit
+ * 65): more than max of them when max >= 0; when max < 0, the default
+ * policy, a truncated input (it ends early, or a read fails) or errors in
+ * more than 1 % of the packets read.  A few corrupt packets in a whole
+ * file are warnings, not failures.
+ */
+int	 media_errors_fatal(const struct media *m, long max);
 
 /*
  * Routes libav*'s log to stderr as "tool: libav: message" at a verbosity:

@@ -64,7 +64,8 @@ usage(FILE *fp, int status)
 "  -V, --version        print the version\n"
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
 "      --max-bad-rate R fail when more than R of the records are bad\n"
-"      --max-errors N   decode errors tolerated (default 0)\n"
+"      --max-errors N   decode errors tolerated (default: 1%% of the\n"
+"                       packets, none when the file is cut short)\n"
 "      --no-audio       do not decode the audio of FILE\n"
 "      --skip-bad       report bad records and go on\n"
 "      --to FORMAT      ndjson (default), edl, ffmetadata, vtt or csv\n");
@@ -177,7 +178,7 @@ run_media(struct ctx *c, const char *path)
 		goto out;
 	if (media_errors_msg(m, msg, sizeof(msg)) > 0) {
 		cli_warnat(path, 0, "%s", msg);
-		if (media_errors(m)->count > o->max_errors)
+		if (media_errors_fatal(m, o->max_errors))
 			rv = EX_DATAERR;
 	}
 out:
@@ -320,7 +321,7 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o = { DET_PARAMS_DEFAULT, EXP_NDJSON, 0, NULL,
-	    NDJ_POLICY_DEFAULT, 0, 0, 0 };
+	    NDJ_POLICY_DEFAULT, 0, 0, -1 };
 	struct atomic_file *af = NULL;
 	struct rerr e = { 0 };
 	struct ctx c;
