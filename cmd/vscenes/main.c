@@ -2,12 +2,16 @@
  * vscenes: shot boundaries and scene scores, from frame records (vframes)
  * or from a video file decoded in the same process.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "athread.h"
 #include "atomic.h"
 #include "audio.h"
 #include "cli.h"
@@ -96,19 +100,19 @@ static int
 audio_to_det(const struct au_win *w, void *arg)
 {
 	struct ctx *c = arg;
-	json_t *o = vrec_audio_json(w, NULL);
 	struct au_win r = *w;
-	int rv;
 
-	r.t = json_real_value(json_object_get(o, "t"));
-	r.dur = json_real_value(json_object_get(o, "dur"));
-	r.rms = json_real_value(json_object_get(o, "rms"));
-	r.peak = json_real_value(json_object_get(o, "peak"));
-	r.lufs_m = json_real_value(json_object_get(o, "lufs_m"));
-	r.lufs_s = json_real_value(json_object_get(o, "lufs_s"));
-	rv = det_audio(c->det, &r);
-	json_decref(o);
-	return rv;
+	vrec_audio_round(&r);
+	return det_audio(c->det, &r);
+}
+
+/* The audio thread's windows, rounded already. */
+static int
+win_to_det(const struct au_win *w, void *arg)
+{
+	struct ctx *c = arg;
+
+	return det_audio(c->det, w);
 }
 
 static int
@@ -121,7 +125,12 @@ new_det(struct ctx *c)
 	return 0;
 }
 
-/* Decodes a video file and runs the detector on its frames. */
+/*
+ * Decodes a video file and runs the detector on its frames.  The audio of
+ * a regular file is decoded and analysed on a thread of its own (see
+ * athread.h); that of anything else (a FIFO cannot be opened twice) in
+ * the same loop as the video.
+ */
 static int
 run_media(struct ctx *c, const char *path)
 {
@@ -135,9 +144,12 @@ run_media(struct ctx *c, const char *path)
 	struct vfeat_ctx vc = { 0 };
 	struct vfeat v;
 	struct au *au = NULL;
-	int r, rv = 0;
+	struct athread *ath = NULL;
+	struct stat sb;
+	int r, rv = 0, fatal, threaded;
 
-	mo.audio_rate = o->noaudio ? 0 : AUDIO_RATE;
+	threaded = !o->noaudio && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	mo.audio_rate = o->noaudio || threaded ? 0 : AUDIO_RATE;
 	mo.threads = o->threads;
 	mo.max_errors = o->max_errors > 1000 ? o->max_errors : 1000;
 	if ((m = media_open(path, &mo, &e)) == NULL)
@@ -153,6 +165,11 @@ run_media(struct ctx *c, const char *path)
 		goto out;
 	}
 	/* the detector uses levels and loudness, not the spectrum */
+	if (threaded && (ath = ath_start(path, AUDIO_RATE, 0.1,
+	    AU_NOSPECTRUM, &e)) == NULL && e.code != 0) {
+		rv = cli_report(&e);
+		goto out;
+	}
 	if (mi->has_audio && (au = au_open(mi->audio_rate, 0.1, AU_NOSPECTRUM,
 	    audio_to_det, c, &e)) == NULL) {
 		rv = cli_report(&e);
@@ -163,6 +180,13 @@ run_media(struct ctx *c, const char *path)
 			rv = au_push(au, f.samples, f.nsamples, f.t);
 		else {
 			vfeat_compute(&vc, &f, mi->cw, mi->ch, &v);
+			/* the audio up to this frame first, as vframes -a has it */
+			if (ath != NULL && (rv = ath_until(ath, v.t, win_to_det, c,
+			    &e)) != 0) {
+				if (e.code != 0)
+					rv = cli_report(&e);
+				goto out;
+			}
 			rv = det_frame(c->det, &v);
 		}
 		if (rv != 0 || ferror(c->x.fp))
@@ -174,6 +198,12 @@ run_media(struct ctx *c, const char *path)
 	}
 	if (au != NULL && (rv = au_flush(au)) != 0)
 		goto out;
+	if (ath != NULL && (rv = ath_until(ath, INFINITY, win_to_det, c,
+	    &e)) != 0) {
+		if (e.code != 0)
+			rv = cli_report(&e);
+		goto out;
+	}
 	if ((rv = det_end(c->det)) != 0)
 		goto out;
 	if (media_errors_msg(m, msg, sizeof(msg)) > 0) {
@@ -181,7 +211,14 @@ run_media(struct ctx *c, const char *path)
 		if (media_errors_fatal(m, o->max_errors))
 			rv = EX_DATAERR;
 	}
+	if (ath != NULL && ath_errors(ath, o->max_errors, msg, sizeof(msg),
+	    &fatal) > 0) {
+		cli_warnat(path, 0, "%s", msg);
+		if (fatal)
+			rv = EX_DATAERR;
+	}
 out:
+	ath_free(ath);
 	au_close(au);
 	vfeat_free(&vc);
 	det_free(c->det);
