@@ -305,6 +305,8 @@ setup_video(struct media *m, struct rerr *e)
 	if (fr.num <= 0 || fr.den <= 0)
 		fr = st->r_frame_rate;
 	m->info.fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0;
+	m->info.base_fps = st->r_frame_rate.num > 0 && st->r_frame_rate.den >
+	    0 ? av_q2d(st->r_frame_rate) : 0;
 	if (m->info.fps > 0)
 		m->frame_dur = av_rescale_q(1, av_inv_q(fr), st->time_base);
 	if (m->frame_dur <= 0)

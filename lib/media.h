@@ -74,6 +74,9 @@ struct media_info {
 	long	 nb_frames;		/* from the container, 0 if unknown */
 	char	 vcodec[32], acodec[32];
 	int	 audio_rate;		/* rate of MEDIA_AUDIO samples */
+	double	 base_fps;		/* the stream's base rate (r_frame_rate,
+					   the least that times every frame;
+					   above fps for variable rates), or 0 */
 };
 
 enum media_kind { MEDIA_VIDEO = 1, MEDIA_AUDIO = 2 };

@@ -148,6 +148,8 @@ vrec_media_json(const struct media_info *mi, const char *src)
 	json_object_set_new(o, "width", json_integer(mi->width));
 	json_object_set_new(o, "height", json_integer(mi->height));
 	ndj_set_real(o, "fps", mi->fps, 6);
+	if (mi->base_fps > 0)
+		ndj_set_real(o, "base_fps", mi->base_fps, 6);
 	snprintf(tb, sizeof(tb), "%d/%d", mi->tb_num, mi->tb_den);
 	json_object_set_new(o, "tb", json_string(tb));
 	ndj_set_real(o, "duration", mi->duration, 6);

@@ -158,6 +158,7 @@ run_media(struct ctx *c, const char *path)
 	snprintf(c->src, sizeof(c->src), "%s", path);
 	c->x.src = c->src;
 	c->x.fps = mi->fps;
+	c->x.base_fps = mi->base_fps;
 	c->x.tb_num = mi->tb_num;
 	c->x.tb_den = mi->tb_den;
 	if (vfeat_init(&vc, mi->gw, mi->gh) != 0 || (rv = new_det(c)) != 0) {
@@ -297,6 +298,9 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 
 			if (ndj_get_num(r, rec, "fps", 1, &fps, &e) >= 0)
 				c->x.fps = fps;
+			fps = 0;
+			if (ndj_get_num(r, rec, "base_fps", 1, &fps, &e) >= 0)
+				c->x.base_fps = fps;
 			if (ndj_get_str(r, rec, "tb", 1, &tb, &e) >= 0 && tb &&
 			    sscanf(tb, "%d/%d", &c->x.tb_num,
 			    &c->x.tb_den) != 2)
