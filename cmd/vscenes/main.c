@@ -343,14 +343,23 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 	return ndj_policy_end(pol);
 }
 
-/* Whether a file starts like NDJSON (a '{' after white space). */
+/*
+ * Whether a file holds records: it starts like NDJSON (a '{' after white
+ * space), or it is a pipe, which cannot be peeked at without losing what
+ * is read ("vscenes <(vframes -a movie.mp4)"); records are what pipes
+ * carry between the tools.
+ */
 static int
 looks_ndjson(const char *path)
 {
-	FILE *fp = fopen(path, "rb");
+	struct stat sb;
+	FILE *fp;
 	int ch;
 
-	if (fp == NULL)
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	    !S_ISDIR(sb.st_mode))
+		return 1;
+	if ((fp = fopen(path, "rb")) == NULL)
 		return 0;
 	while ((ch = getc(fp)) != EOF && isspace(ch))
 		;
