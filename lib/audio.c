@@ -1,12 +1,23 @@
 /*
- * audio: RMS, peak, EBU R128 loudness (libebur128) and spectral flux
- * (fftw3f) over fixed windows.  See audio.h for the contract.
+ * audio: RMS, peak, EBU R128 loudness and spectral flux (fftw3f) over
+ * fixed windows.  See audio.h for the contract.
+ *
+ * Loudness follows ITU-R BS.1770-4 for one channel: the signal through the
+ * K-weighting filter (a high shelf, then a high pass), mean square over
+ * the last 400 ms (momentary) or 3 s (short-term), L = -0.691 + 10 log10
+ * of it.  The two biquads are designed for any sample rate from their
+ * analogue prototypes (f0, gain and Q as published by B. De Man,
+ * "Evaluation of implementations of the EBU R128 loudness measurement",
+ * AES 145, 2018), which reproduce the standard's 48 kHz coefficients.  The
+ * squares are kept as integers (units of 2^-36), so the sliding sums over
+ * both spans cost one addition and one subtraction a sample and never
+ * drift: silence after a loud passage reads as silence.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ebur128.h>
+#include <stdint.h>
 #include <fftw3.h>
 
 #include "audio.h"
@@ -15,13 +26,19 @@
 #define FFTHOP	512
 #define NBIN	(FFTN / 2 + 1)
 #define FLUXHIST 64		/* frame fluxes remembered for onsets */
+#define QSCALE	68719476736.0	/* 2^36: units of a stored square */
 
 struct au {
 	int		 rate;
 	long		 hop;		/* samples per window */
 	au_emit_fn	 emit;
 	void		*arg;
-	ebur128_state	*r128;
+	/* K-weighting: two biquads (b0 b1 b2 a1 a2) and their states */
+	double		 kf[2][5], kz[2][2];
+	int64_t		*sq;		/* the last nsq squares, a ring */
+	long		 nsq, nm;	/* 3 s and 400 ms of samples */
+	long		 pos, posm;	/* next square, first out of 400 ms */
+	int64_t		 sum_m, sum_s;	/* sums over the two spans */
 	fftwf_plan	 plan;
 	float		*in;		/* FFTN, windowed frame */
 	fftwf_complex	*out;
@@ -43,6 +60,78 @@ struct au {
 	int		 nfr;
 	long		 since_frame;
 };
+
+/* The K-weighting filter for rate (BS.1770-4 prototypes, see above). */
+static void
+kweight_design(double kf[2][5], int rate)
+{
+	double f0 = 1681.974450955533, g = 3.999843853973347;
+	double q = 0.7071752369554196, k, vh, vb, a0;
+
+	k = tan(M_PI * f0 / rate);
+	vh = pow(10, g / 20);
+	vb = pow(vh, 0.4996667741545416);
+	a0 = 1 + k / q + k * k;
+	kf[0][0] = (vh + vb * k / q + k * k) / a0;
+	kf[0][1] = 2 * (k * k - vh) / a0;
+	kf[0][2] = (vh - vb * k / q + k * k) / a0;
+	kf[0][3] = 2 * (k * k - 1) / a0;
+	kf[0][4] = (1 - k / q + k * k) / a0;
+	f0 = 38.13547087602444;
+	q = 0.5003270373238773;
+	k = tan(M_PI * f0 / rate);
+	a0 = 1 + k / q + k * k;
+	kf[1][0] = 1;
+	kf[1][1] = -2;
+	kf[1][2] = 1;
+	kf[1][3] = 2 * (k * k - 1) / a0;
+	kf[1][4] = (1 - k / q + k * k) / a0;
+}
+
+/* One sample through the K-weighting, its square into the sliding sums. */
+static void
+kweight(struct au *a, float x)
+{
+	double y = x, v;
+	int64_t q;
+	int i;
+
+	for (i = 0; i < 2; i++) {	/* transposed direct form II */
+		const double *c = a->kf[i];
+		double *z = a->kz[i];
+
+		v = c[0] * y + z[0];
+		z[0] = c[1] * y - c[3] * v + z[1];
+		z[1] = c[2] * y - c[4] * v;
+		y = v;
+	}
+	/*
+	 * In silence the states decay into denormals, which cost a hundred
+	 * times a normal multiply: below -600 dB they are zero.
+	 */
+	if (fabs(a->kz[0][0]) + fabs(a->kz[1][0]) < 1e-30)
+		memset(a->kz, 0, sizeof(a->kz));
+	v = y * y;
+	q = (int64_t)(v < 1e3 ? v * QSCALE + 0.5 : 1e3 * QSCALE);
+	/* the ring starts as zeros: silence before the first sample */
+	a->sum_s += q - a->sq[a->pos];
+	a->sum_m += q - a->sq[a->posm];
+	a->sq[a->pos] = q;
+	if (++a->pos == a->nsq)
+		a->pos = 0;
+	if (++a->posm == a->nsq)
+		a->posm = 0;
+}
+
+/* Loudness of a sum of n squares, LUFS, -120 for silence. */
+static double
+lufs(int64_t sum, long n)
+{
+	double ms = (double)sum / QSCALE / n;
+	double l = ms > 0 ? -0.691 + 10 * log10(ms) : -120;
+
+	return l > -120 ? l : -120;
+}
 
 double
 au_db(double amp)
@@ -68,10 +157,14 @@ au_open(int rate, double hop, int flags, au_emit_fn emit, void *arg,
 	a->emit = emit;
 	a->arg = arg;
 	a->nospec = flags & AU_NOSPECTRUM;
-	a->r128 = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_S);
+	kweight_design(a->kf, rate);
+	a->nsq = 3L * rate;
+	a->nm = lrint(0.4 * rate);
+	a->sq = calloc((size_t)a->nsq, sizeof(a->sq[0]));
+	a->posm = a->nsq - a->nm;
 	a->in = fftwf_alloc_real(FFTN);
 	a->out = fftwf_alloc_complex(NBIN);
-	if (a->r128 == NULL || a->in == NULL || a->out == NULL) {
+	if (a->sq == NULL || a->in == NULL || a->out == NULL) {
 		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
 		au_close(a);
 		return NULL;
@@ -131,7 +224,6 @@ static int
 complete(struct au *a)
 {
 	struct au_win w;
-	double l;
 
 	if (a->n == 0)
 		return 0;
@@ -139,10 +231,8 @@ complete(struct au *a)
 	w.dur = (double)a->n / a->rate;
 	w.rms = au_db(sqrt(a->ss / a->n));
 	w.peak = au_db(a->pk);
-	w.lufs_m = ebur128_loudness_momentary(a->r128, &l) == EBUR128_SUCCESS
-	    && isfinite(l) && l > -120 ? l : -120;
-	w.lufs_s = ebur128_loudness_shortterm(a->r128, &l) == EBUR128_SUCCESS
-	    && isfinite(l) && l > -120 ? l : -120;
+	w.lufs_m = lufs(a->sum_m, a->nm);
+	w.lufs_s = lufs(a->sum_s, a->nsq);
 	w.flux = a->nfr ? a->fsum / a->nfr : 0;
 	w.onset = a->fmax;
 	a->done += a->n;
@@ -166,10 +256,10 @@ au_push(struct au *a, const float *x, long n, double t)
 		k = a->hop - a->n;
 		if (k > n)
 			k = n;
-		ebur128_add_frames_float(a->r128, x, (size_t)k);
 		for (i = 0; i < k; i++) {
 			float v = x[i];
 
+			kweight(a, v);
 			a->ss += (double)v * v;
 			if (fabsf(v) > a->pk)
 				a->pk = fabsf(v);
@@ -204,7 +294,6 @@ au_close(struct au *a)
 		fftwf_destroy_plan(a->plan);
 	fftwf_free(a->in);
 	fftwf_free(a->out);
-	if (a->r128 != NULL)
-		ebur128_destroy(&a->r128);
+	free(a->sq);
 	free(a);
 }

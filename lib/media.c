@@ -120,7 +120,9 @@ media_set_verbosity(int v)
 static const char *
 averr(int r, char *buf, size_t n)
 {
-	av_strerror(r, buf, n);
+	/* a decoder's private code has no text: "Error number -5053..." */
+	if (av_strerror(r, buf, n) < 0)
+		snprintf(buf, n, "undecodable data (error %d)", r);
 	return buf;
 }
 
@@ -303,6 +305,8 @@ setup_video(struct media *m, struct rerr *e)
 	if (fr.num <= 0 || fr.den <= 0)
 		fr = st->r_frame_rate;
 	m->info.fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0;
+	m->info.base_fps = st->r_frame_rate.num > 0 && st->r_frame_rate.den >
+	    0 ? av_q2d(st->r_frame_rate) : 0;
 	if (m->info.fps > 0)
 		m->frame_dur = av_rescale_q(1, av_inv_q(fr), st->time_base);
 	if (m->frame_dur <= 0)
@@ -571,6 +575,16 @@ media_errors_msg(const struct media *m, char *buf, size_t n)
 	return x->count;
 }
 
+int
+media_errors_fatal(const struct media *m, long max)
+{
+	const struct media_errs *x = &m->errs;
+
+	if (max >= 0)
+		return x->count > max;
+	return x->truncated || x->count * 100 > x->packets;
+}
+
 void
 media_close(struct media *m)
 {
@@ -608,6 +622,18 @@ media_close(struct media *m)
  * cache, so traffic is what costs -- and still far less aliasing than a
  * point or bilinear sampler, which matters for frame differences.
  */
+static void
+prefetch_row(const uint8_t *src, int sstride, int sw, int r)
+{
+#if defined(__GNUC__)
+	const uint8_t *p = src + (size_t)r * sstride;
+	int c;
+
+	for (c = 0; c < sw; c += 64)
+		__builtin_prefetch(p + c);
+#endif
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 /* The row loops are the one hot spot of the analysis: let GCC vectorize. */
 __attribute__((optimize("tree-vectorize")))
@@ -617,6 +643,7 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
     int dw, int dh)
 {
 	uint16_t acc[8192];
+	uint64_t rcp[2][1024];
 	int cb[1025], x, y, c, nr;
 
 	if (sw > 8192)
@@ -625,6 +652,17 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
 		dw = 1024;
 	for (x = 0; x <= dw; x++)
 		cb[x] = (int)((long)x * sw / dw);
+	/*
+	 * Every output pixel divides by its box's size, for one row or two:
+	 * a multiply by ceil(2^32 / n) instead, exact while sum * n < 2^32.
+	 */
+	for (x = 0; x < dw; x++) {
+		unsigned n = (unsigned)(cb[x + 1] > cb[x] ? cb[x + 1] - cb[x] :
+		    1);
+
+		rcp[0][x] = ((1ULL << 32) + n - 1) / n;
+		rcp[1][x] = ((1ULL << 32) + 2 * n - 1) / (2 * n);
+	}
 	for (y = 0; y < dh; y++) {
 		int r0 = (int)((long)y * sh / dh), r1 = (int)((long)(y + 1) *
 		    sh / dh);
@@ -632,6 +670,25 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
 
 		if (r1 <= r0)
 			r1 = r0 + 1;
+		/*
+		 * The rows of the next output row, from memory while this
+		 * one is summed: each starts cold (the frame was decoded on
+		 * another core), and the hardware prefetcher only follows
+		 * a row once it has missed on it a few times.
+		 */
+		if (y + 1 < dh) {
+			int n0 = (int)((long)(y + 1) * sh / dh);
+			int n1 = (int)((long)(y + 2) * sh / dh);
+
+			if (n1 <= n0)
+				n1 = n0 + 1;
+			prefetch_row(src, sstride, sw, n1 - n0 >= 16 ?
+			    n0 + (n1 - n0) / 4 : n1 - n0 >= 3 ?
+			    (n0 + n1) / 2 : n0);
+			if (n1 - n0 >= 16)
+				prefetch_row(src, sstride, sw,
+				    n0 + 3 * (n1 - n0) / 4);
+		}
 		if (r1 - r0 >= 16) {
 			/* two rows, summed */
 			p = src + (size_t)(r0 + (r1 - r0) / 4) * sstride;
@@ -660,7 +717,8 @@ shrink(const uint8_t *src, int sstride, int sw, int sh, uint8_t *dst,
 
 			for (c = c0; c < c1; c++)
 				sum += acc[c];
-			dst[y * dw + x] = (uint8_t)((sum + n / 2) / n);
+			dst[y * dw + x] = (uint8_t)(((uint64_t)(sum + n / 2) *
+			    rcp[nr - 1][x]) >> 32);
 		}
 	}
 }
@@ -905,7 +963,8 @@ receive(struct media *m, int video, struct media_frame *ev, struct rerr *e)
 		return 0;
 	}
 	if (r < 0) {
-		count_error(m, video ? m->last_t : -1, -1, "decode error", r);
+		count_error(m, video ? m->last_t : -1, -1, video ?
+		    "video decode error" : "audio decode error", r);
 		return too_many_errors(m, e) ? -1 : 0;
 	}
 	r = video ? video_event(m, ev, e) : audio_event(m, ev, e);
@@ -989,7 +1048,8 @@ media_next(struct media *m, struct media_frame *ev, struct rerr *e)
 			double t = m->pkt->pts != AV_NOPTS_VALUE ?
 			    m->pkt->pts * av_q2d(tb) : m->last_t;
 
-			count_error(m, t, m->pkt->pos, "corrupt packet", r);
+			count_error(m, t, m->pkt->pos, rv ?
+			    "corrupt video packet" : "corrupt audio packet", r);
 			if (rv)
 				m->vst = D_OUTPUT; /* frames may be waiting */
 			else

@@ -74,6 +74,9 @@ struct media_info {
 	long	 nb_frames;		/* from the container, 0 if unknown */
 	char	 vcodec[32], acodec[32];
 	int	 audio_rate;		/* rate of MEDIA_AUDIO samples */
+	double	 base_fps;		/* the stream's base rate (r_frame_rate,
+					   the least that times every frame;
+					   above fps for variable rates), or 0 */
 };
 
 enum media_kind { MEDIA_VIDEO = 1, MEDIA_AUDIO = 2 };
@@ -135,6 +138,14 @@ const struct media_errs *media_errors(const struct media *m);
  */
 long	 media_errors_msg(const struct media *m, char *buf, size_t n);
 void	 media_close(struct media *m);
+/*
+ * Whether the decode errors so far should fail the run (the caller's exit
+ * 65): more than max of them when max >= 0; when max < 0, the default
+ * policy, a truncated input (it ends early, or a read fails) or errors in
+ * more than 1 % of the packets read.  A few corrupt packets in a whole
+ * file are warnings, not failures.
+ */
+int	 media_errors_fatal(const struct media *m, long max);
 
 /*
  * Routes libav*'s log to stderr as "tool: libav: message" at a verbosity:

@@ -122,6 +122,20 @@ vrec_audio_json(const struct au_win *w, const char *src)
 	return o;
 }
 
+void
+vrec_audio_round(struct au_win *w)
+{
+	/* as ndj_real: no "-0" */
+	w->t = rnd(w->t, 1e6) + 0.0;
+	w->dur = rnd(w->dur, 1e6) + 0.0;
+	w->rms = rnd(w->rms, 1e2) + 0.0;
+	w->peak = rnd(w->peak, 1e2) + 0.0;
+	w->lufs_m = rnd(w->lufs_m, 1e2) + 0.0;
+	w->lufs_s = rnd(w->lufs_s, 1e2) + 0.0;
+	w->flux = rnd(w->flux, 1e5) + 0.0;
+	w->onset = rnd(w->onset, 1e5) + 0.0;
+}
+
 json_t *
 vrec_media_json(const struct media_info *mi, const char *src)
 {
@@ -134,6 +148,8 @@ vrec_media_json(const struct media_info *mi, const char *src)
 	json_object_set_new(o, "width", json_integer(mi->width));
 	json_object_set_new(o, "height", json_integer(mi->height));
 	ndj_set_real(o, "fps", mi->fps, 6);
+	if (mi->base_fps > 0)
+		ndj_set_real(o, "base_fps", mi->base_fps, 6);
 	snprintf(tb, sizeof(tb), "%d/%d", mi->tb_num, mi->tb_den);
 	json_object_set_new(o, "tb", json_string(tb));
 	ndj_set_real(o, "duration", mi->duration, 6);

@@ -64,6 +64,11 @@ void	 vfeat_compute(struct vfeat_ctx *c, const struct media_frame *f,
 json_t	*vrec_frame_json(const struct vfeat *v, const char *src, int sig);
 json_t	*vrec_audio_json(const struct au_win *w, const char *src);
 json_t	*vrec_media_json(const struct media_info *mi, const char *src);
+/*
+ * Rounds the fields of w to the precision its record prints, so that a
+ * tool using w directly sees what a reader of the record would.
+ */
+void	 vrec_audio_round(struct au_win *w);
 
 /*
  * Reads a frame record into v.  Returns 0, or -1 with e filled (EX_DATAERR

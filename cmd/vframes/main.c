@@ -81,7 +81,8 @@ usage(FILE *fp, int status)
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
 "      --decoder NAME   use this video decoder\n"
 "      --hop S          audio window length (default 0.1)\n"
-"      --max-errors N   decode errors tolerated (default 0)\n"
+"      --max-errors N   decode errors tolerated (default: 1%% of the\n"
+"                       packets, none when the file is cut short)\n"
 "      --no-sig         leave out the sig field\n"
 "      --nonref         skip non-reference frames\n"
 "      --width PIXELS   analysis width (default 128)\n");
@@ -127,7 +128,7 @@ report_errors(const char *name, const struct media *m, long max)
 	if (media_errors_msg(m, msg, sizeof(msg)) == 0)
 		return 0;
 	cli_warnat(name, 0, "%s", msg);
-	return media_errors(m)->count > max ? EX_DATAERR : 0;
+	return media_errors_fatal(m, max) ? EX_DATAERR : 0;
 }
 
 static int
@@ -213,6 +214,7 @@ main(int argc, char *argv[])
 	int ch, rv;
 
 	o.hop = 0.1;
+	o.max_errors = -1;	/* the default policy: media_errors_fatal */
 	o.width = 128;
 	cli_init("vframes");
 	while ((ch = getopt_long(argc, argv, "ad:e:hj:kr:s:Vv", longopts,

@@ -24,6 +24,13 @@
  * change across it (2h frames): a steady change, such as a zoom, gives 1.
  */
 #define OUTSIDE	1.0
+/*
+ * The most of the non-exposure change a dissolve's middle frame may leave
+ * unexplained as a blend of its ends (det_blend_residual): true dissolves
+ * with motion in them reach 0.3 to 0.45, a moving object under a drifting
+ * auto-exposure mostly 0.4 to 0.8.
+ */
+#define BLEND_MAX 0.5
 
 static const int hs[] = { 3, 5, 8, 12 };
 #define NH	((int)(sizeof(hs) / sizeof(hs[0])))
@@ -41,6 +48,7 @@ struct bnd {
 	int	 white;
 	double	 conf;
 	long	 k0, k1;	/* transition span (frames), k0 <= k <= k1 */
+	int	 early;		/* a cut allowed within min_scene of the start */
 };
 
 struct gradrun {
@@ -166,6 +174,109 @@ det_dist_mc(const uint8_t *a, const uint8_t *b)
 	return best;
 }
 
+/*
+ * The mean absolute difference between b and the best per-channel gain
+ * and offset of a (least squares: b ~ g a + o), over the overlap of a
+ * shifted by (dx, dy) sig pixels.  A change of exposure or white balance
+ * (a camera adapting to a car entering the picture, a cloud passing) is
+ * such a gain and offset; a change of shot is not.
+ */
+static double
+dist_affine(const uint8_t *a, const uint8_t *b, int dx, int dy)
+{
+	int x0 = dx < 0 ? -dx : 0, x1 = dx > 0 ? VSIG_W - dx : VSIG_W;
+	int y0 = dy < 0 ? -dy : 0, y1 = dy > 0 ? VSIG_H - dy : VSIG_H;
+	double tot = 0;
+	int c, x, y, n = (x1 - x0) * (y1 - y0);
+
+	for (c = 0; c < 3; c++) {
+		double sa = 0, sb = 0, saa = 0, sab = 0, g, o, va;
+
+		for (y = y0; y < y1; y++)
+			for (x = x0; x < x1; x++) {
+				double p = a[(y * VSIG_W + x) * 3 + c];
+				double q = b[((y + dy) * VSIG_W + x + dx) * 3 +
+				    c];
+
+				sa += p;
+				sb += q;
+				saa += p * p;
+				sab += p * q;
+			}
+		va = saa - sa * sa / n;
+		g = va > 1e-9 ? (sab - sa * sb / n) / va : 0;
+		/* a gain outside [1/4, 4] is no exposure change */
+		g = g < 0.25 ? 0.25 : g > 4 ? 4 : g;
+		o = (sb - g * sa) / n;
+		for (y = y0; y < y1; y++)
+			for (x = x0; x < x1; x++)
+				tot += fabs(b[((y + dy) * VSIG_W + x + dx) *
+				    3 + c] - (g * a[(y * VSIG_W + x) * 3 + c] +
+				    o));
+	}
+	return tot / (3.0 * n) / 255;
+}
+
+/*
+ * How little of the change from a to b that is not a change of exposure
+ * (a gain and an offset per channel) f leaves unexplained as a blend
+ * alpha a + beta b + offset: 0 when f is exactly such a blend, about 1 or
+ * more when f holds something neither a nor b does -- a car halfway
+ * along its path, while the camera's exposure drifts from a's to b's.
+ */
+double
+det_blend_residual(const uint8_t *a, const uint8_t *b, const uint8_t *f)
+{
+	double ma[3] = { 0 }, mb[3] = { 0 }, mf[3] = { 0 };
+	double saa = 0, sbb = 0, sab = 0, saf = 0, sbf = 0, det, al, be;
+	double res = 0, den;
+	int i, c, n = VSIG_W * VSIG_H;
+
+	for (i = 0; i < VSIG_N; i++) {
+		ma[i % 3] += a[i];
+		mb[i % 3] += b[i];
+		mf[i % 3] += f[i];
+	}
+	for (c = 0; c < 3; c++) {
+		ma[c] /= n;
+		mb[c] /= n;
+		mf[c] /= n;
+	}
+	for (i = 0; i < VSIG_N; i++) {
+		double x = a[i] - ma[i % 3], y = b[i] - mb[i % 3];
+		double z = f[i] - mf[i % 3];
+
+		saa += x * x;
+		sbb += y * y;
+		sab += x * y;
+		saf += x * z;
+		sbf += y * z;
+	}
+	det = saa * sbb - sab * sab;
+	if (det <= 1e-9 * (saa * sbb + 1))
+		return 2;
+	al = (saf * sbb - sbf * sab) / det;
+	be = (sbf * saa - saf * sab) / det;
+	for (i = 0; i < VSIG_N; i++)
+		res += fabs(f[i] - mf[i % 3] - al * (a[i] - ma[i % 3]) -
+		    be * (b[i] - mb[i % 3]));
+	den = dist_affine(a, b, 0, 0) * VSIG_N * 255;
+	return den > 0 ? res / den : 2;
+}
+
+double
+det_dist_affine_mc(const uint8_t *a, const uint8_t *b)
+{
+	double best = 2, x;
+	int dx, dy;
+
+	for (dy = -1; dy <= 1; dy++)
+		for (dx = -2; dx <= 2; dx++)
+			if ((x = dist_affine(a, b, dx, dy)) < best)
+				best = x;
+	return best;
+}
+
 struct det *
 det_new(const struct det_params *p, det_emit_fn emit, void *arg)
 {
@@ -210,7 +321,7 @@ add_bnd(struct det *d, const struct bnd *nb)
 {
 	int i, j;
 
-	if (nb->k < d->sk + d->p.min_scene)
+	if (nb->k < d->sk + d->p.min_scene && !nb->early)
 		return;		/* too close to the scene's start */
 	/* A fade explains the jumps at its edges: no cuts inside it. */
 	if (nb->kind == K_CUT)
@@ -286,6 +397,29 @@ cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Pearson correlation of the grey levels (R + G + B) of two sigs. */
+static double
+corr(const uint8_t *a, const uint8_t *b)
+{
+	double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n = VSIG_W * VSIG_H;
+	double va, vb;
+	int i;
+
+	for (i = 0; i < VSIG_N; i += 3) {
+		double x = a[i] + a[i + 1] + a[i + 2];
+		double y = b[i] + b[i + 1] + b[i + 2];
+
+		sa += x;
+		sb += y;
+		saa += x * x;
+		sbb += y * y;
+		sab += x * y;
+	}
+	va = saa - sa * sa / n;
+	vb = sbb - sb * sb / n;
+	return va > 0 && vb > 0 ? (sab - sa * sb / n) / sqrt(va * vb) : 0;
+}
+
 static void
 test_cut(struct det *d, long j)
 {
@@ -341,6 +475,29 @@ test_cut(struct det *d, long j)
 	if (cross < 2 && cross < 0.5 * c)
 		return;
 	memset(&nb, 0, sizeof(nb));
+	/*
+	 * A clip may open with a few frames of the shot before (a trailer
+	 * cut out of a film): a cut within min_scene of the start stands
+	 * when the frames before it are a steady picture, neither dark nor
+	 * blank, that no frame after it resembles, even at another
+	 * exposure.  The decay of a flash (frames that each differ from the
+	 * next), a held flash or an opening black is not one.
+	 */
+	if (j < d->sk + d->p.min_scene && d->index == 0) {
+		if (j < 2 || c < 1.5 * thr)
+			return;
+		for (a = 0; a < j; a++)
+			if (S(d, a)->black || S(d, a)->white ||
+			    (a >= 1 && S(d, a)->c > 0.3 * c))
+				return;
+		/* a held flash: the same picture, or one washed out, brighter */
+		if (j + 1 < d->n && (corr(S(d, j - 1)->v.sig,
+		    S(d, j + 1)->v.sig) > 0.5 || (S(d, j - 1)->v.luma >
+		    S(d, j + 1)->v.luma + 0.25 && S(d, j - 1)->v.contrast <
+		    0.5 * S(d, j + 1)->v.contrast)))
+			return;
+		nb.early = 1;
+	}
 	nb.k = nb.k0 = nb.k1 = j;
 	nb.kind = nb.in = nb.out = K_CUT;
 	nb.conf = 0.5 + 0.5 * (c - thr) / thr;
@@ -425,7 +582,7 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 		long a = j - h, b = j + h, k;
 		const uint8_t *A, *B, *F;
 		double sxy = 0, syy = 0, sy = 0, eb = 0, ew = 0, al, dab,
-		    dplain, maxc = 0, nbn = 0, sc;
+		    dplain, maxc = 0, nbn = 0, sc, la, lb;
 		int dissolve, wipe;
 
 		if (a < 0 || b >= d->n)
@@ -482,6 +639,22 @@ grad_score(struct det *d, long j, enum det_kind *kind, int *hbest)
 			continue;
 		dab = det_dist_mc(A, B);
 		if (dab < d->p.grad)
+			continue;
+		/*
+		 * The same picture under another exposure is no transition:
+		 * a camera's auto-exposure follows a bright object in.  And
+		 * what changes besides the exposure must be a blend too: a
+		 * car halfway along its path is in neither A nor B.  An
+		 * auto-exposure moves by a stop or so; a fade out of or
+		 * into black, which is a gain too, by more.  Grey-only
+		 * frames (records without sig) have no picture to compare.
+		 */
+		la = S(d, a)->v.luma;
+		lb = S(d, b)->v.luma;
+		if (S(d, a)->v.has_sig && S(d, b)->v.has_sig &&
+		    (la < lb ? la / lb : lb / la) > 0.45 &&
+		    (det_dist_affine_mc(A, B) < 0.6 * d->p.grad ||
+		    (dissolve && det_blend_residual(A, B, F) > BLEND_MAX)))
 			continue;
 		/*
 		 * A shot change alters nearly the whole picture; an object

@@ -23,6 +23,10 @@
  *		and B are unlike even after motion compensation, nearly all
  *		over the picture, and the change starts and ends (frames h
  *		further out differ less), which a moving object does not;
+ *		and A and B are unlike after a gain and offset per channel
+ *		too, and what F has besides A's and B's exposure is a blend
+ *		of them as well: a camera's auto-exposure drifting while a
+ *		car drives in is no dissolve;
  *	wipe	a frame is, pixel by pixel, either A or B, in two sizable
  *		parts;
  *	fade	a run of nearly uniform black (or white) frames between two
@@ -87,5 +91,8 @@ const char *det_kind_name(enum det_kind k, int in);
 /* Distances between two sigs (exported for the unit tests). */
 double	 det_dist(const uint8_t *a, const uint8_t *b);
 double	 det_dist_mc(const uint8_t *a, const uint8_t *b);
+double	 det_dist_affine_mc(const uint8_t *a, const uint8_t *b);
+double	 det_blend_residual(const uint8_t *a, const uint8_t *b,
+	    const uint8_t *f);
 
 #endif /* VSCENES_DETECT_H */

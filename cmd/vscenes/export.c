@@ -3,9 +3,12 @@
  *
  * Frame exactness: EDL timecodes count frames (the scene's frame numbers)
  * at the nominal integer rate, non-drop-frame, so 23.976 fps material is
- * timed at 24 and every cut lands on its frame; ffmetadata chapters use
+ * timed at 24 and every cut lands on its frame (variable-rate streams are
+ * counted in frames of their base rate); ffmetadata chapters use
  * the stream's own time base and pts, exact for variable frame rates too;
- * WebVTT and CSV use the frame times in seconds to the millisecond.
+ * WebVTT uses the first millisecond within each scene's first frame; CSV
+ * the frame times to the microsecond, as the records do, and the frame
+ * numbers and pts.
  */
 #include <math.h>
 #include <stdio.h>
@@ -90,11 +93,16 @@ timecode(long f, int rate, char *buf, size_t n)
 	    s % 60, f % rate);
 }
 
-/* HH:MM:SS.mmm */
+/*
+ * HH:MM:SS.mmm of a frame's time t: the first millisecond at or after it,
+ * which lies within the frame (frames last 4 ms or more) -- rounding to
+ * the nearest could land on the frame before, 1.5015 s (frame 36 at 23.976
+ * fps) becoming 1.501 s, still frame 35.  t is in whole microseconds.
+ */
 static void
 vtt_time(double t, char *buf, size_t n)
 {
-	long ms = lrint(t * 1000);
+	long ms = (long)ceil(t * 1000 - 1e-6);
 
 	if (ms < 0)
 		ms = 0;
@@ -106,7 +114,7 @@ int
 exp_scene(struct exporter *x, const struct det_scene *s)
 {
 	char a[64], b[64];
-	int rate;
+	int rate, vfr;
 	json_t *o;
 
 	switch (x->fmt) {
@@ -116,14 +124,26 @@ exp_scene(struct exporter *x, const struct det_scene *s)
 		json_decref(o);
 		break;
 	case EXP_EDL:
-		rate = x->fps > 0 ? (int)lrint(x->fps) : 25;
+		/*
+		 * Constant rate: the frame numbers, at the rate rounded (24
+		 * for 23.976).  Variable rate (the base rate above the
+		 * average): frame numbers are no times, so the times are
+		 * counted in frames of the base rate, on which every frame of
+		 * the stream falls.
+		 */
+		vfr = x->base_fps > 0 && x->fps > 0 &&
+		    x->base_fps > x->fps * 1.001;
+		rate = (int)lrint(vfr ? x->base_fps : x->fps > 0 ? x->fps :
+		    25);
 		if (rate < 1)
 			rate = 1;
 		if (!x->started)
 			fprintf(x->fp, "TITLE: %s\nFCM: NON-DROP FRAME\n\n",
 			    x->src ? x->src : "scenes");
-		timecode(s->frame, rate, a, sizeof(a));
-		timecode(s->frame_end, rate, b, sizeof(b));
+		timecode(vfr ? lrint(s->start * x->base_fps) : s->frame, rate,
+		    a, sizeof(a));
+		timecode(vfr ? lrint(s->end * x->base_fps) : s->frame_end,
+		    rate, b, sizeof(b));
 		fprintf(x->fp, "%03ld  AX       V     C        %s %s %s %s\n",
 		    s->index + 1, a, b, a, b);
 		fprintf(x->fp, "* FROM CLIP NAME: %s\n* SCENE %ld: %s\n\n",
@@ -156,7 +176,7 @@ exp_scene(struct exporter *x, const struct det_scene *s)
 		if (!x->started)
 			fprintf(x->fp, "index,start,end,frame,frame_end,pts,"
 			    "pts_end,in,conf,motion,luma,audio_rms,hook\n");
-		fprintf(x->fp, "%ld,%.3f,%.3f,%ld,%ld,%lld,%lld,%s,%.3f,%.4f,"
+		fprintf(x->fp, "%ld,%.6f,%.6f,%ld,%ld,%lld,%lld,%s,%.3f,%.4f,"
 		    "%.4f,%.2f,%.3f\n", s->index, s->start, s->end, s->frame,
 		    s->frame_end, s->pts, s->pts_end, det_kind_name(s->in, 1),
 		    s->in_conf, s->motion, s->luma,

@@ -17,7 +17,8 @@ struct exporter {
 	FILE	*fp;
 	enum exp_fmt fmt;
 	const char *src;	/* for "src" and titles; may be NULL */
-	double	 fps;		/* nominal rate for EDL timecode */
+	double	 fps;		/* average rate */
+	double	 base_fps;	/* the stream's base rate, 0 if unknown */
 	int	 tb_num, tb_den;	/* pts time base, 0 if unknown */
 	int	 started;
 	long	 count;

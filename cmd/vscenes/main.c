@@ -2,12 +2,16 @@
  * vscenes: shot boundaries and scene scores, from frame records (vframes)
  * or from a video file decoded in the same process.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "athread.h"
 #include "atomic.h"
 #include "audio.h"
 #include "cli.h"
@@ -64,7 +68,8 @@ usage(FILE *fp, int status)
 "  -V, --version        print the version\n"
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
 "      --max-bad-rate R fail when more than R of the records are bad\n"
-"      --max-errors N   decode errors tolerated (default 0)\n"
+"      --max-errors N   decode errors tolerated (default: 1%% of the\n"
+"                       packets, none when the file is cut short)\n"
 "      --no-audio       do not decode the audio of FILE\n"
 "      --skip-bad       report bad records and go on\n"
 "      --to FORMAT      ndjson (default), edl, ffmetadata, vtt or csv\n");
@@ -95,19 +100,19 @@ static int
 audio_to_det(const struct au_win *w, void *arg)
 {
 	struct ctx *c = arg;
-	json_t *o = vrec_audio_json(w, NULL);
 	struct au_win r = *w;
-	int rv;
 
-	r.t = json_real_value(json_object_get(o, "t"));
-	r.dur = json_real_value(json_object_get(o, "dur"));
-	r.rms = json_real_value(json_object_get(o, "rms"));
-	r.peak = json_real_value(json_object_get(o, "peak"));
-	r.lufs_m = json_real_value(json_object_get(o, "lufs_m"));
-	r.lufs_s = json_real_value(json_object_get(o, "lufs_s"));
-	rv = det_audio(c->det, &r);
-	json_decref(o);
-	return rv;
+	vrec_audio_round(&r);
+	return det_audio(c->det, &r);
+}
+
+/* The audio thread's windows, rounded already. */
+static int
+win_to_det(const struct au_win *w, void *arg)
+{
+	struct ctx *c = arg;
+
+	return det_audio(c->det, w);
 }
 
 static int
@@ -120,7 +125,12 @@ new_det(struct ctx *c)
 	return 0;
 }
 
-/* Decodes a video file and runs the detector on its frames. */
+/*
+ * Decodes a video file and runs the detector on its frames.  The audio of
+ * a regular file is decoded and analysed on a thread of its own (see
+ * athread.h); that of anything else (a FIFO cannot be opened twice) in
+ * the same loop as the video.
+ */
 static int
 run_media(struct ctx *c, const char *path)
 {
@@ -134,9 +144,12 @@ run_media(struct ctx *c, const char *path)
 	struct vfeat_ctx vc = { 0 };
 	struct vfeat v;
 	struct au *au = NULL;
-	int r, rv = 0;
+	struct athread *ath = NULL;
+	struct stat sb;
+	int r, rv = 0, fatal, threaded;
 
-	mo.audio_rate = o->noaudio ? 0 : AUDIO_RATE;
+	threaded = !o->noaudio && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	mo.audio_rate = o->noaudio || threaded ? 0 : AUDIO_RATE;
 	mo.threads = o->threads;
 	mo.max_errors = o->max_errors > 1000 ? o->max_errors : 1000;
 	if ((m = media_open(path, &mo, &e)) == NULL)
@@ -145,6 +158,7 @@ run_media(struct ctx *c, const char *path)
 	snprintf(c->src, sizeof(c->src), "%s", path);
 	c->x.src = c->src;
 	c->x.fps = mi->fps;
+	c->x.base_fps = mi->base_fps;
 	c->x.tb_num = mi->tb_num;
 	c->x.tb_den = mi->tb_den;
 	if (vfeat_init(&vc, mi->gw, mi->gh) != 0 || (rv = new_det(c)) != 0) {
@@ -152,6 +166,11 @@ run_media(struct ctx *c, const char *path)
 		goto out;
 	}
 	/* the detector uses levels and loudness, not the spectrum */
+	if (threaded && (ath = ath_start(path, AUDIO_RATE, 0.1,
+	    AU_NOSPECTRUM, &e)) == NULL && e.code != 0) {
+		rv = cli_report(&e);
+		goto out;
+	}
 	if (mi->has_audio && (au = au_open(mi->audio_rate, 0.1, AU_NOSPECTRUM,
 	    audio_to_det, c, &e)) == NULL) {
 		rv = cli_report(&e);
@@ -162,6 +181,13 @@ run_media(struct ctx *c, const char *path)
 			rv = au_push(au, f.samples, f.nsamples, f.t);
 		else {
 			vfeat_compute(&vc, &f, mi->cw, mi->ch, &v);
+			/* the audio up to this frame first, as vframes -a has it */
+			if (ath != NULL && (rv = ath_until(ath, v.t, win_to_det, c,
+			    &e)) != 0) {
+				if (e.code != 0)
+					rv = cli_report(&e);
+				goto out;
+			}
 			rv = det_frame(c->det, &v);
 		}
 		if (rv != 0 || ferror(c->x.fp))
@@ -173,14 +199,27 @@ run_media(struct ctx *c, const char *path)
 	}
 	if (au != NULL && (rv = au_flush(au)) != 0)
 		goto out;
+	if (ath != NULL && (rv = ath_until(ath, INFINITY, win_to_det, c,
+	    &e)) != 0) {
+		if (e.code != 0)
+			rv = cli_report(&e);
+		goto out;
+	}
 	if ((rv = det_end(c->det)) != 0)
 		goto out;
 	if (media_errors_msg(m, msg, sizeof(msg)) > 0) {
 		cli_warnat(path, 0, "%s", msg);
-		if (media_errors(m)->count > o->max_errors)
+		if (media_errors_fatal(m, o->max_errors))
+			rv = EX_DATAERR;
+	}
+	if (ath != NULL && ath_errors(ath, o->max_errors, msg, sizeof(msg),
+	    &fatal) > 0) {
+		cli_warnat(path, 0, "%s", msg);
+		if (fatal)
 			rv = EX_DATAERR;
 	}
 out:
+	ath_free(ath);
 	au_close(au);
 	vfeat_free(&vc);
 	det_free(c->det);
@@ -259,6 +298,9 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 
 			if (ndj_get_num(r, rec, "fps", 1, &fps, &e) >= 0)
 				c->x.fps = fps;
+			fps = 0;
+			if (ndj_get_num(r, rec, "base_fps", 1, &fps, &e) >= 0)
+				c->x.base_fps = fps;
 			if (ndj_get_str(r, rec, "tb", 1, &tb, &e) >= 0 && tb &&
 			    sscanf(tb, "%d/%d", &c->x.tb_num,
 			    &c->x.tb_den) != 2)
@@ -301,14 +343,23 @@ run_records(struct ctx *c, struct ndj_reader *r, struct ndj_policy *pol)
 	return ndj_policy_end(pol);
 }
 
-/* Whether a file starts like NDJSON (a '{' after white space). */
+/*
+ * Whether a file holds records: it starts like NDJSON (a '{' after white
+ * space), or it is a pipe, which cannot be peeked at without losing what
+ * is read ("vscenes <(vframes -a movie.mp4)"); records are what pipes
+ * carry between the tools.
+ */
 static int
 looks_ndjson(const char *path)
 {
-	FILE *fp = fopen(path, "rb");
+	struct stat sb;
+	FILE *fp;
 	int ch;
 
-	if (fp == NULL)
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	    !S_ISDIR(sb.st_mode))
+		return 1;
+	if ((fp = fopen(path, "rb")) == NULL)
 		return 0;
 	while ((ch = getc(fp)) != EOF && isspace(ch))
 		;
@@ -320,7 +371,7 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o = { DET_PARAMS_DEFAULT, EXP_NDJSON, 0, NULL,
-	    NDJ_POLICY_DEFAULT, 0, 0, 0 };
+	    NDJ_POLICY_DEFAULT, 0, 0, -1 };
 	struct atomic_file *af = NULL;
 	struct rerr e = { 0 };
 	struct ctx c;

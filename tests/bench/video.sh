@@ -4,7 +4,9 @@
 #	reference	ffmpeg -threads N -i FILE -an -f null -
 #	vframes		vframes -j N FILE > /dev/null	(throughput, target >= 0.9x)
 #	vscenes		vscenes -j N FILE > /dev/null	(time, target <= 1.15x;
-#			it decodes the audio too and analyses it)
+#			it decodes the audio too and analyses it, on a thread
+#			of its own besides the N video decoder threads: the
+#			CPU time line shows the whole cost)
 # Each command runs REPS times, interleaved so that load from other users
 # of the machine falls on all three alike; the fastest run of each counts.
 # Peak memory (max RSS, /usr/bin/time) and CPU time are reported too.

@@ -237,6 +237,41 @@ TEST(distances)
 	CHECK_STR(det_kind_name(K_FADE, 0), "fade-out");
 }
 
+/*
+ * An exposure change is a gain and an offset: no distance left after them.
+ * A dissolve's middle is a blend of its ends; a picture with an object
+ * the ends do not have is not.
+ */
+TEST(exposure_and_blend)
+{
+	uint8_t a[VSIG_N], b[VSIG_N], f[VSIG_N];
+	int i, x, y, k;
+
+	pattern(a, 0, 0);
+	for (i = 0; i < VSIG_N; i++)
+		b[i] = (uint8_t)lrint(0.7 * a[i] + 10);
+	CHECK(det_dist(a, b) > 0.1);
+	CHECK(det_dist_affine_mc(a, b) < 0.01);
+	pattern(b, 1, 0);
+	CHECK(det_dist_affine_mc(a, b) > 0.1);
+	mix(f, a, b, 0.5);
+	CHECK(det_blend_residual(a, b, f) < 0.05);
+	/* a grey scene getting darker, a bright box crossing it */
+	memset(a, 140, VSIG_N);
+	memset(b, 100, VSIG_N);
+	memset(f, 120, VSIG_N);
+	for (y = 3; y < 6; y++)
+		for (k = 0; k < 3; k++) {
+			for (x = 1; x < 4; x++)
+				a[(y * VSIG_W + x) * 3 + k] = 250;
+			for (x = 7; x < 10; x++)
+				f[(y * VSIG_W + x) * 3 + k] = 250;
+			for (x = 12; x < 15; x++)
+				b[(y * VSIG_W + x) * 3 + k] = 250;
+		}
+	CHECK(det_blend_residual(a, b, f) > 0.5);
+}
+
 int
 main(void)
 {
@@ -249,5 +284,6 @@ main(void)
 	RUN(&h, fade_through_black);
 	RUN(&h, wipe);
 	RUN(&h, distances);
+	RUN(&h, exposure_and_blend);
 	return HARNESS_END(&h);
 }
