@@ -77,6 +77,8 @@ int	 read_items(struct tdata *d, const char *path, struct ndj_policy *p,
 	    struct rerr *e);
 void	 popularity(const struct tdata *d, const struct train_opts *o,
 	    float *all, float *recent);
+/* Each user's latest event time, into last (nusers). */
+void	 last_activity(const struct tdata *d, double *last);
 int	 user_prefs(const struct tdata *d, const struct train_opts *o,
 	    uint32_t **start, uint32_t **key, float **w, struct rerr *e);
 int	 import_factors(struct tdata *d, const char *spec, int *k,

@@ -198,6 +198,18 @@ popularity(const struct tdata *d, const struct train_opts *o, float *all,
 	}
 }
 
+void
+last_activity(const struct tdata *d, double *last)
+{
+	size_t i;
+
+	for (i = 0; i < d->nusers; i++)
+		last[i] = -INFINITY;
+	for (i = 0; i < d->s.n; i++)
+		if (d->s.ev[i].ts > last[d->s.ev[i].user])
+			last[d->s.ev[i].user] = d->s.ev[i].ts;
+}
+
 int
 user_prefs(const struct tdata *d, const struct train_opts *o,
     uint32_t **startp, uint32_t **keyp, float **wp, struct rerr *e)

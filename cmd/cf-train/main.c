@@ -50,7 +50,7 @@ usage(FILE *fp, int status)
 		    "  --neg-progress p    progress below p is negative (0.1)\n"
 		    "  --neg-rating r      ratings below r are negative (none)\n"
 		    "  --neighbours n      item neighbours kept (50)\n"
-		    "  --recent-days days  window of recent popularity (14)\n"
+		    "  --recent-days days  window of recent popularity (7)\n"
 		    "  --reg r             ALS regularisation (0.05)\n"
 		    "  --similarity s      neighbour weighting (cosine)\n"
 		    "  --weight event=w    weight of an event kind\n"
@@ -137,6 +137,7 @@ struct built {
 	float		*uf, *vf, *mfu, *mfi, *pop_all, *pop_recent;
 	uint32_t	*nb_start, *nb_item, *up_start, *up_key;
 	float		*nb_sim, *up_w;
+	double		*ulast;
 	struct model_meta meta;
 };
 
@@ -160,6 +161,7 @@ write_model(const struct tdata *d, const struct built *b, const char *path,
 	    d->byuser.start[d->nusers]);
 	model_add(&w, MS_POP_ALL, b->pop_all, 4, d->nitems);
 	model_add(&w, MS_POP_RECENT, b->pop_recent, 4, d->nitems);
+	model_add(&w, MS_USER_LAST, b->ulast, 8, d->nusers);
 	if (b->meta.k > 0) {
 		model_add(&w, MS_USER_FACTORS, b->uf, 4,
 		    (uint64_t)d->nusers * b->meta.k);
@@ -302,6 +304,10 @@ train(const struct train_opts *o, const char *events, const char *out,
 	if (b.pop_all == NULL || b.pop_recent == NULL)
 		goto nomem;
 	popularity(&d, o, b.pop_all, b.pop_recent);
+	if ((b.ulast = malloc(((size_t)d.nusers + 1) * sizeof(double))) ==
+	    NULL)
+		goto nomem;
+	last_activity(&d, b.ulast);
 	if (b.meta.ntags > 0 && (rv = user_prefs(&d, o, &b.up_start,
 	    &b.up_key, &b.up_w, &e)) != 0)
 		goto out;
@@ -315,7 +321,7 @@ out:
 		cli_report(&e);
 done:
 	free(b.uf), free(b.vf), free(b.mfu), free(b.mfi);
-	free(b.pop_all), free(b.pop_recent);
+	free(b.pop_all), free(b.pop_recent), free(b.ulast);
 	free(b.nb_start), free(b.nb_item), free(b.nb_sim);
 	free(b.up_start), free(b.up_key), free(b.up_w);
 	csr_free(&d.byuser), csr_free(&d.byitem);
@@ -347,7 +353,7 @@ main(int argc, char *argv[])
 	o.reg = 0.05;
 	o.reg_mf = 20;
 	o.reg_bias = 2;
-	o.recent_days = 14;
+	o.recent_days = 7;
 	o.neg_progress = 0.1;
 	o.neg_rating = NAN;
 	o.seed = 1;

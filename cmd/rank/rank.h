@@ -36,8 +36,11 @@ struct ranker {
 	struct idmap	 users, items;
 	double		 w[NPART];
 	double		 div;		/* MMR: weight of dissimilarity */
+	double		 personal;	/* share of each list kept for the
+					   personal parts alone */
 	int		 k, keep_seen, threads;
 	double		 fresh_half_life;	/* seconds */
+	double		 trend_half_life;	/* seconds, 0 = none */
 	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
 	float		*idf;		/* per tag */
 	float		*inorm;		/* per item: TF-IDF norm */
@@ -75,6 +78,7 @@ struct rank_buf {
 	float		*x;
 	double		*a;
 	struct la_topk	 top;
+	struct la_topk	 ptop;		/* by the personal parts */
 };
 
 int	 ranker_init(struct ranker *r, struct rerr *e);

@@ -171,7 +171,8 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
 	if (!b->cf || !b->block || !b->item || !b->tod || !b->total || !b->touched ||
-	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0)
+	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
+	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
 	return 0;
 }
@@ -182,6 +183,7 @@ rank_buf_free(struct rank_buf *b)
 	free(b->cfown), free(b->block), free(b->item), free(b->tod), free(b->total);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
+	la_topk_free(&b->ptop);
 }
 
 static int
@@ -266,6 +268,7 @@ fold_in(const struct ranker *r, struct rank_buf *b, const struct request *q)
 
 struct norms {
 	float		 cfmin, cfscale, itemscale, todscale, freshc, pnorm;
+	float		 trend;		/* weight of recent popularity */
 	int		 hascf, hasitem, hastod, hascontent;
 };
 
@@ -302,7 +305,7 @@ parts_of(const struct ranker *r, const struct rank_buf *b,
 	}
 	p[P_FRESH] = r->fresh0[i] * n->freshc;
 	p[P_POP] = r->pop[i];
-	p[P_RECENT] = r->recent[i];
+	p[P_RECENT] = r->recent[i] * n->trend;
 	for (j = 0; j < NPART; j++) {
 		p[j] *= (float)r->w[j];
 		s += p[j];
@@ -380,12 +383,27 @@ cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
 	}
 }
 
+/* Appends the entries of t (best first) not yet in q's list, up to k. */
+static void
+fill(struct request *q, const struct la_topk *t)
+{
+	int a, o;
+
+	for (a = 0; a < t->n && q->nout < q->k; a++) {
+		for (o = 0; o < q->nout; o++)
+			if (q->out[o] == t->idx[a])
+				break;
+		if (o == q->nout)
+			q->out[q->nout++] = t->idx[a];
+	}
+}
+
 int
 score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 {
 	const struct model *m = &r->m;
 	size_t ni = m->meta.nitems, nt = m->meta.ntags, nseen, c, n;
-	int k = (int)m->meta.k, kk, t;
+	int k = (int)m->meta.k, kk, t, nper, kmain;
 	struct norms nm;
 	const float *x = NULL;
 	float cfmax = -INFINITY, itemmax = 0, todmax = 0, p[NPART];
@@ -490,21 +508,48 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			nm.todscale = todmax > 0 ? 1 / todmax : 0;
 		}
 	}
+	/*
+	 * What is popular now matters to a user who is active now; for one
+	 * back after a long absence it halves every trend_half_life since
+	 * their last event, and their own taste leads.
+	 */
+	nm.trend = 1;
+	if (r->trend_half_life > 0 && q->user >= 0 && m->ulast != NULL &&
+	    q->now > m->ulast[q->user])
+		nm.trend = (float)exp2(-(q->now - m->ulast[q->user]) /
+		    r->trend_half_life);
 	nm.freshc = r->fresh_half_life > 0 && q->now > m->meta.t_end ?
 	    (float)exp2(-(q->now - m->meta.t_end) / r->fresh_half_life) : 1;
 	/* Blend, filter and keep the best. */
 	kk = r->div > 0 ? (q->k * 3 > 30 ? q->k * 3 : 30) : q->k;
 	if (kk > b->top.k)
 		kk = b->top.k;
+	/*
+	 * The personal slots: the last nper places of the list go to the
+	 * best items by the personal parts alone (cf, item, content, tod),
+	 * so that a blend led by popularity still shows each user something
+	 * of their own.  Their heap holds k: up to k - nper of its items
+	 * may already be in the list.
+	 */
+	nper = (int)floor(q->k * r->personal + 0.5);
+	if (nper > q->k)
+		nper = q->k;
+	if (!(nm.hascf || nm.hasitem || nm.hascontent || nm.hastod) ||
+	    (r->w[P_CF] == 0 && r->w[P_ITEM] == 0 && r->w[P_CONTENT] == 0 &&
+	    r->w[P_TOD] == 0))
+		nper = 0;
 	la_topk_reset(&b->top);
+	la_topk_reset(&b->ptop);
 	{
-		int kkeep = b->top.k, simple, hasconst;
+		int kkeep = b->top.k, pkeep = b->ptop.k, simple, hasconst;
 		size_t sp = 0;
 		float wcf = (float)r->w[P_CF] * nm.cfscale, floor = -INFINITY;
-		float wf = (float)r->w[P_FRESH] * nm.freshc;
-		float wp = (float)r->w[P_POP], wr = (float)r->w[P_RECENT];
+		float wf = (float)r->w[P_FRESH] * nm.freshc, pfloor = 0;
+		float wp = (float)r->w[P_POP];
+		float wr = (float)r->w[P_RECENT] * nm.trend;
 
 		b->top.k = kk;
+		b->ptop.k = nper > 0 ? q->k : 0;
 		/*
 		 * Without the sparse parts, the blend of an item is its scaled
 		 * collaborative score plus terms of the item alone: computed
@@ -514,7 +559,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		hasconst = wf != 0 || wp != 0 || wr != 0;
 		for (c = 0; c < n; c++) {
 			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
-			float v;
+			float v, pv = 0;
 
 			if (nseen > 0) {
 				while (sp < nseen && b->seen[sp] < i)
@@ -524,13 +569,22 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			}
 			if (simple) {
 				v = 0;
+				if (nm.hascf)
+					pv = wcf * (b->cf[i] - nm.cfmin);
 				if (hasconst)
 					v = wf * r->fresh0[i] + wp * r->pop[i] +
 					    wr * r->recent[i];
-				if (nm.hascf)
-					v += wcf * (b->cf[i] - nm.cfmin);
-			} else
+				v += pv;
+			} else {
 				v = parts_of(r, b, &nm, i, p);
+				pv = p[P_CF] + p[P_ITEM] + p[P_CONTENT] +
+				    p[P_TOD];
+			}
+			if (nper > 0 && pv > pfloor) {
+				la_topk_push(&b->ptop, i, pv);
+				if (b->ptop.n == b->ptop.k)
+					pfloor = b->ptop.val[0];
+			}
 			if (b->top.n == b->top.k && !(v > floor))
 				continue;
 			la_topk_push(&b->top, i, v);
@@ -538,15 +592,18 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				floor = b->top.val[0];
 		}
 		la_topk_sort(&b->top);
+		la_topk_sort(&b->ptop);
 		b->top.k = kkeep;
+		b->ptop.k = pkeep;
 	}
 	/* MMR: relevance against similarity to what is already chosen. */
 	q->nout = 0;
+	kmain = q->k - (nper < b->ptop.n ? nper : b->ptop.n);
 	if (r->div > 0) {
 		int chosen[1024] = { 0 }, j, a;
 		float top = b->top.n > 0 ? b->top.val[0] : 1;
 
-		for (j = 0; j < q->k && j < b->top.n && j < 1024; j++) {
+		for (j = 0; j < kmain && j < b->top.n && j < 1024; j++) {
 			int best = -1;
 			float bv = -INFINITY;
 
@@ -574,8 +631,11 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			q->out[q->nout++] = b->top.idx[best];
 		}
 	} else
-		for (t = 0; t < b->top.n && t < q->k; t++)
+		for (t = 0; t < b->top.n && t < kmain; t++)
 			q->out[q->nout++] = b->top.idx[t];
+	/* Then the personal slots, then the blend again if they run out. */
+	fill(q, &b->ptop);
+	fill(q, &b->top);
 	for (t = 0; t < q->nout; t++)
 		q->score[t] = parts_of(r, b, &nm, q->out[t], q->parts + t *
 		    NPART);
