@@ -21,6 +21,7 @@ struct train_opts {
 	int		 als, mf, knn;	/* which models */
 	int		 k, kmf, iters, cg_steps, threads, nb;
 	int		 bm25;		/* neighbour weighting */
+	int		 mf_drift;	/* learn MF's drift of ratings */
 	double		 alpha, reg, reg_mf, reg_bias;
 	double		 half_life;	/* seconds, 0 = none */
 	double		 recent_days;

@@ -25,8 +25,8 @@ usage(FILE *fp, int status)
 	    "[--items file]\n"
 	    "\t[--max-bad-rate rate] [--mf-bias-reg r] [--mf-factors n] "
 	    "[--mf-reg r]\n\t"
-	    "[--neg-progress p] [--neg-rating r]\n"
-	    "\t[--neighbours n] [--recent-days days] [--reg r]\n"
+	    "[--neg-progress p] [--neg-rating r] [--neighbours n]\n"
+	    "\t[--no-mf-drift] [--recent-days days] [--reg r]\n"
 	    "\t[--similarity cosine|bm25] [--skip-bad] "
 	    "[--weight event=w ...]\n"
 	    "\t-o model [file]\n", fp);
@@ -44,12 +44,13 @@ usage(FILE *fp, int status)
 		    "  --import-factors u,i  Spark ALS factors as JSON lines\n"
 		    "  --items file        item records: tags, title, "
 		    "published\n"
-		    "  --mf-bias-reg r     MF bias regularisation (2)\n"
+		    "  --mf-bias-reg r     MF bias regularisation (3)\n"
 		    "  --mf-factors n      MF factors (1)\n"
-		    "  --mf-reg r          MF regularisation (20)\n"
+		    "  --mf-reg r          MF regularisation (50)\n"
 		    "  --neg-progress p    progress below p is negative (0.1)\n"
 		    "  --neg-rating r      ratings below r are negative (none)\n"
 		    "  --neighbours n      item neighbours kept (50)\n"
+		    "  --no-mf-drift       do not learn MF's drift of ratings\n"
 		    "  --recent-days days  window of recent popularity (7)\n"
 		    "  --reg r             ALS regularisation (0.05)\n"
 		    "  --similarity s      neighbour weighting (cosine)\n"
@@ -64,7 +65,7 @@ usage(FILE *fp, int status)
 enum {
 	OPT_ALPHA = 0x100, OPT_BREG, OPT_CG, OPT_HALF, OPT_IMPORT, OPT_ITEMS, OPT_MFK,
 	OPT_MFREG, OPT_NEGP, OPT_NEGR, OPT_NB, OPT_RECENT, OPT_REG, OPT_SIM,
-	OPT_WEIGHT
+	OPT_WEIGHT, OPT_NODRIFT
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "neg-progress",	required_argument,	NULL, OPT_NEGP },
 	{ "neg-rating",		required_argument,	NULL, OPT_NEGR },
 	{ "neighbours",		required_argument,	NULL, OPT_NB },
+	{ "no-mf-drift",	no_argument,		NULL, OPT_NODRIFT },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "recent-days",	required_argument,	NULL, OPT_RECENT },
 	{ "reg",		required_argument,	NULL, OPT_REG },
@@ -351,8 +353,9 @@ main(int argc, char *argv[])
 	o.nb = 50;
 	o.alpha = 5;
 	o.reg = 0.05;
-	o.reg_mf = 20;
-	o.reg_bias = 2;
+	o.reg_mf = 50;
+	o.reg_bias = 3;
+	o.mf_drift = 1;
 	o.recent_days = 7;
 	o.neg_progress = 0.1;
 	o.neg_rating = NAN;
@@ -414,6 +417,9 @@ main(int argc, char *argv[])
 		case OPT_NEGR:
 			o.neg_rating = cli_num(optarg, -1e9, 1e9,
 			    "--neg-rating");
+			break;
+		case OPT_NODRIFT:
+			o.mf_drift = 0;
 			break;
 		case OPT_NB:
 			o.nb = (int)cli_int(optarg, 1, 10000, "--neighbours");
