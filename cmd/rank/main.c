@@ -308,6 +308,7 @@ score_batch(size_t lo, size_t hi, int tid, void *arg)
 			struct request *q = &bt->q[j];
 
 			q->cfpre = NULL;
+			q->cfchunk = NULL;
 			if (q->user >= 0 && q->cand == NULL &&
 			    r->m.meta.k > 0 && r->w[P_CF] != 0)
 				blk[n++] = q;

@@ -123,18 +123,36 @@ ranker_init(struct ranker *r, struct rerr *e)
 			r->inorm[i] = (float)sqrt(s);
 		}
 	}
+	for (i = 0; i < 3; i++)
+		if ((r->cmax[i] = calloc(ni / RANK_CHUNK + 1,
+		    sizeof(*r->cmax[i]))) == NULL)
+			goto nomem;
+	for (i = 0; i < ni; i++) {
+		size_t ch = i / RANK_CHUNK;
+
+		if (r->fresh0[i] > r->cmax[0][ch])
+			r->cmax[0][ch] = r->fresh0[i];
+		if (r->pop[i] > r->cmax[1][ch])
+			r->cmax[1][ch] = r->pop[i];
+		if (r->recent[i] > r->cmax[2][ch])
+			r->cmax[2][ch] = r->recent[i];
+	}
 	if (k > 0) {
 		for (i = 0; i < ni; i++)
 			r->fnorm[i] = sqrtf(la_dot(m->vf + i * k, m->vf + i * k,
 			    k));
 		if ((r->yty = malloc(sizeof(*r->yty) * k * k)) == NULL ||
-		    (r->vt = malloc(sizeof(*r->vt) * k * (ni + 1))) == NULL)
+		    (r->vt = calloc((size_t)k * (ni / RANK_CHUNK + 1) *
+		    RANK_CHUNK, sizeof(*r->vt))) == NULL)
 			goto nomem;
 		for (i = 0; i < ni; i++) {
+			size_t base = i / RANK_CHUNK * k * RANK_CHUNK +
+			    i % RANK_CHUNK;
 			int f;
 
 			for (f = 0; f < k; f++)
-				r->vt[(size_t)f * ni + i] = m->vf[i * k + f];
+				r->vt[base + (size_t)f * RANK_CHUNK] =
+				    m->vf[i * k + f];
 		}
 		la_gram(m->vf, ni, k, r->yty);
 	}
@@ -151,6 +169,7 @@ ranker_free(struct ranker *r)
 	free(r->pop), free(r->recent), free(r->fresh0);
 	free(r->idf), free(r->inorm), free(r->fnorm), free(r->yty);
 	free(r->vt);
+	free(r->cmax[0]), free(r->cmax[1]), free(r->cmax[2]);
 	model_close(&r->m);
 }
 
@@ -162,7 +181,10 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 
 	memset(b, 0, sizeof(*b));
 	b->cf = b->cfown = malloc(ni * sizeof(*b->cf));
-	b->block = malloc(ni * RANK_BLOCK * sizeof(*b->block));
+	b->nchunk = ni / RANK_CHUNK + 1;
+	b->block = malloc(b->nchunk * RANK_CHUNK * RANK_BLOCK *
+	    sizeof(*b->block));
+	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
 	b->item = calloc(ni, sizeof(*b->item));
 	b->tod = malloc(2 * nt * sizeof(*b->tod));
 	b->prof = b->tod + nt;
@@ -170,7 +192,7 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->item || !b->tod || !b->total || !b->touched ||
+	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod || !b->total || !b->touched ||
 	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
 	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
@@ -180,7 +202,7 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 void
 rank_buf_free(struct rank_buf *b)
 {
-	free(b->cfown), free(b->block), free(b->item), free(b->tod), free(b->total);
+	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->total);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
 	la_topk_free(&b->ptop);
@@ -337,49 +359,121 @@ item_sim(const struct ranker *r, uint32_t i, uint32_t j)
 	return 0;
 }
 
+/*
+ * The kernel: CF_USERS users against one chunk of RANK_CHUNK items, whose
+ * factors lie factor-major in r->vt (k rows of RANK_CHUNK floats), so that
+ * every step is a broadcast of one user factor times a contiguous row
+ * added to an accumulator that stays in registers; each row is loaded
+ * once for CF_USERS users.  Compiled for AVX2 and AVX-512 too, picked at
+ * run time, where the compiler supports it.
+ */
+#define CF_USERS	4
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CF_CLONES __attribute__((target_clones("arch=x86-64-v4", \
+    "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef CF_CLONES
+#define CF_CLONES
+#endif
+
+CF_CLONES static void
+cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
+    int n, float *out, size_t stride, float *cmax, size_t cstride,
+    float *mn, float *mx)
+{
+	size_t nchunk = (ni + RANK_CHUNK - 1) / RANK_CHUNK, ch;
+	int f, l, u, g;
+
+	for (ch = 0; ch < nchunk; ch++) {
+		const float *v = vt + ch * (size_t)k * RANK_CHUNK;
+		/* Padding past the last item counts in neither extreme. */
+		size_t lim = ni - ch * RANK_CHUNK;
+
+		for (g = 0; g < n; g += CF_USERS) {
+			float acc[CF_USERS][RANK_CHUNK];
+			int nu = n - g < CF_USERS ? n - g : CF_USERS;
+
+			memset(acc, 0, sizeof(acc));
+			if (nu == CF_USERS)
+				for (f = 0; f < k; f++) {
+					const float *row = v +
+					    (size_t)f * RANK_CHUNK;
+					float x0 = x[g][f], x1 = x[g + 1][f];
+					float x2 = x[g + 2][f], x3 = x[g + 3][f];
+
+					for (l = 0; l < RANK_CHUNK; l++) {
+						acc[0][l] += x0 * row[l];
+						acc[1][l] += x1 * row[l];
+						acc[2][l] += x2 * row[l];
+						acc[3][l] += x3 * row[l];
+					}
+				}
+			else
+				for (u = 0; u < nu; u++)
+					for (f = 0; f < k; f++) {
+						const float *row = v +
+						    (size_t)f * RANK_CHUNK;
+						float xu = x[g + u][f];
+
+						for (l = 0; l < RANK_CHUNK; l++)
+							acc[u][l] += xu * row[l];
+					}
+			for (u = 0; u < nu; u++) {
+				float hi = acc[u][0], lo = acc[u][0];
+				int j = g + u;
+
+				memcpy(out + j * stride + ch * RANK_CHUNK,
+				    acc[u], sizeof(acc[u]));
+				if (lim >= RANK_CHUNK)
+					for (l = 1; l < RANK_CHUNK; l++) {
+						hi = acc[u][l] > hi ?
+						    acc[u][l] : hi;
+						lo = acc[u][l] < lo ?
+						    acc[u][l] : lo;
+					}
+				else
+					for (l = 1; l < (int)lim; l++) {
+						hi = acc[u][l] > hi ?
+						    acc[u][l] : hi;
+						lo = acc[u][l] < lo ?
+						    acc[u][l] : lo;
+					}
+				cmax[j * cstride + ch] = hi;
+				mx[j] = hi > mx[j] ? hi : mx[j];
+				mn[j] = lo < mn[j] ? lo : mn[j];
+			}
+		}
+	}
+}
+
 void
 cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
     int n)
 {
 	const struct model *m = &r->m;
-	size_t ni = m->meta.nitems, i, t0, t1;
+	size_t ni = m->meta.nitems, stride = b->nchunk * RANK_CHUNK;
 	int k = (int)m->meta.k, j;
-	const float *x[RANK_BLOCK];
+	const float *x[RANK_BLOCK] = { NULL };
+	float mn[RANK_BLOCK], mx[RANK_BLOCK];
 
-	for (j = 0; j < n; j++) {
-		x[j] = m->uf + (size_t)q[j]->user * k;
-		q[j]->cfmin = INFINITY;
-		q[j]->cfmax = -INFINITY;
-		q[j]->cfpre = b->block + (size_t)j * ni;
-	}
 	/*
-	 * Tiles of items small enough to stay in cache for the block; within
-	 * a tile each user's scores grow factor by factor from the transposed
-	 * item matrix, a multiply-add over contiguous items with no
-	 * reduction, which vectorises fully.
+	 * Chunk by chunk, all n users in groups of CF_USERS: a chunk's
+	 * factors (k x RANK_CHUNK floats) stay in L1 for the whole block, so
+	 * the item matrix streams from memory once per block.
 	 */
-	for (t0 = 0; t0 < ni; t0 = t1) {
-		t1 = t0 + 1024 < ni ? t0 + 1024 : ni;
-		for (j = 0; j < n; j++) {
-			float *out = b->block + (size_t)j * ni, mn, mx;
-			int f;
-
-			for (i = t0; i < t1; i++)
-				out[i] = 0;
-			for (f = 0; f < k; f++) {
-				const float *vt = r->vt + (size_t)f * ni;
-				float xf = x[j][f];
-
-				for (i = t0; i < t1; i++)
-					out[i] += xf * vt[i];
-			}
-			mn = q[j]->cfmin, mx = q[j]->cfmax;
-			for (i = t0; i < t1; i++) {
-				mn = out[i] < mn ? out[i] : mn;
-				mx = out[i] > mx ? out[i] : mx;
-			}
-			q[j]->cfmin = mn, q[j]->cfmax = mx;
-		}
+	for (j = 0; j < n; j++)
+		x[j] = m->uf + (size_t)q[j]->user * k;
+	for (j = 0; j < n; j++)
+		mn[j] = INFINITY, mx[j] = -INFINITY;
+	cf_chunks(r->vt, ni, k, x, n, b->block, stride, b->bmax, b->nchunk,
+	    mn, mx);
+	for (j = 0; j < n; j++) {
+		q[j]->cfmin = mn[j], q[j]->cfmax = mx[j];
+		q[j]->cfpre = b->block + (size_t)j * stride;
+		q[j]->cfchunk = b->bmax + (size_t)j * b->nchunk;
 	}
 }
 
@@ -542,7 +636,8 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 	la_topk_reset(&b->ptop);
 	{
 		int kkeep = b->top.k, pkeep = b->ptop.k, simple, hasconst;
-		size_t sp = 0;
+		int fast;
+		size_t sp = 0, c0, c1;
 		float wcf = (float)r->w[P_CF] * nm.cfscale, floor = -INFINITY;
 		float wf = (float)r->w[P_FRESH] * nm.freshc, pfloor = 0;
 		float wp = (float)r->w[P_POP];
@@ -557,7 +652,36 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		 */
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
 		hasconst = wf != 0 || wp != 0 || wr != 0;
-		for (c = 0; c < n; c++) {
+		/*
+		 * Over all items, with no part able to go negative, a chunk
+		 * of RANK_CHUNK items whose best possible blend (its largest
+		 * cf plus the chunk maxima of the item terms) cannot enter
+		 * either heap is skipped whole: once the heaps fill, that is
+		 * nearly every chunk, and the test is a vectorised maximum.
+		 */
+		fast = simple && q->cand == NULL && wcf >= 0 && wf >= 0 &&
+		    wp >= 0 && wr >= 0;
+		for (c0 = 0; c0 < n; c0 = c1) {
+		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
+		if (fast && b->top.n == b->top.k) {
+			size_t ch = c0 / RANK_CHUNK;
+			float mx = nm.cfmin, pb, bound;
+
+			if (nm.hascf && q->cfchunk != NULL && b->cf == q->cfpre)
+				mx = q->cfchunk[ch];
+			else if (nm.hascf)
+				for (c = c0; c < c1; c++)
+					mx = b->cf[c] > mx ? b->cf[c] : mx;
+			pb = wcf * (mx - nm.cfmin);
+			bound = pb + wf * r->cmax[0][ch] + wp * r->cmax[1][ch] +
+			    wr * r->cmax[2][ch];
+			/* Room for rounding: the blend sums in another order. */
+			bound += fabsf(bound) * 1e-5f;
+			pb += fabsf(pb) * 1e-5f;
+			if (!(bound > floor) && (nper == 0 || !(pb > pfloor)))
+				continue;
+		}
+		for (c = c0; c < c1; c++) {
 			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
 			float v, pv = 0;
 
@@ -590,6 +714,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			la_topk_push(&b->top, i, v);
 			if (b->top.n == b->top.k)
 				floor = b->top.val[0];
+		}
 		}
 		la_topk_sort(&b->top);
 		la_topk_sort(&b->ptop);
