@@ -42,7 +42,9 @@ struct ranker {
 	double		 fresh_half_life;	/* seconds */
 	double		 trend_half_life;	/* seconds, 0 = none */
 	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
-	float		*idf;		/* per tag */
+	uint32_t	*tstart, *term;	/* per item: tags and title words */
+	size_t		 nterm;
+	float		*idf;		/* per term */
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
 	double		*yty;		/* k x k, for fold-in */

@@ -15,6 +15,7 @@
 #pragma GCC optimize("O3")
 #endif
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,109 @@ normalise(const float *in, float *out, size_t n)
 		out[i] = mx > 0 && in[i] > 0 ? in[i] / mx : 0;
 }
 
+/* Words too common in titles to say anything about taste. */
+static const char *const stopwords[] = {
+	"a", "an", "and", "at", "by", "de", "for", "from", "in", "is", "it",
+	"la", "le", "of", "on", "or", "the", "to", "with"
+};
+
+static int
+is_stopword(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
+		if (strcmp(w, stopwords[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_term(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The terms of each item for the content part: its tags (ids 0 .. ntags
+ * - 1) and the words of its title (ntags + word id): runs of letters and
+ * digits (any byte of a UTF-8 sequence counts as a letter), ASCII
+ * lower-cased, of two bytes or more, stop words left out; each term once
+ * per item.
+ */
+static int
+build_terms(struct ranker *r)
+{
+	const struct model *m = &r->m;
+	size_t ni = m->meta.nitems, nt = m->meta.ntags, n = 0, cap = 0, i;
+	struct idmap words;
+	uint32_t *term = NULL;
+	int rv = -1;
+
+	idmap_init(&words);
+	if ((r->tstart = calloc(ni + 1, sizeof(*r->tstart))) == NULL)
+		goto out;
+	for (i = 0; i < ni; i++) {
+		const char *t = m->titles != NULL && m->title_off[i] != 0 ?
+		    m->titles + m->title_off[i] : "";
+		size_t first = n, a, b;
+
+		/* Room for the tags and at most one word per two bytes. */
+		if (n + (m->itag_start != NULL ? m->itag_start[i + 1] -
+		    m->itag_start[i] : 0) + strlen(t) / 2 + 1 > cap) {
+			uint32_t *p;
+
+			cap = 2 * cap + strlen(t) + 64;
+			if (m->itag_start != NULL)
+				cap += m->itag_start[i + 1] - m->itag_start[i];
+			if ((p = realloc(term, cap * sizeof(*p))) == NULL)
+				goto out;
+			term = p;
+		}
+		if (nt > 0)
+			for (a = m->itag_start[i]; a < m->itag_start[i + 1]; a++)
+				term[n++] = m->itag[a];
+		while (*t != '\0') {
+			char w[64];
+			size_t len = 0;
+			long id;
+
+			while (*t != '\0' && !isalnum((unsigned char)*t) &&
+			    !((unsigned char)*t & 0x80))
+				t++;
+			while (*t != '\0' && (isalnum((unsigned char)*t) ||
+			    ((unsigned char)*t & 0x80))) {
+				if (len < sizeof(w) - 1)
+					w[len++] = (char)tolower(
+					    (unsigned char)*t);
+				t++;
+			}
+			w[len] = '\0';
+			if (len < 2 || is_stopword(w))
+				continue;
+			if ((id = idmap_add(&words, w, len)) < 0)
+				goto out;
+			term[n++] = (uint32_t)(nt + id);
+		}
+		qsort(term + first, n - first, sizeof(*term), cmp_term);
+		for (a = b = first; a < n; a++)
+			if (b == first || term[a] != term[b - 1])
+				term[b++] = term[a];
+		n = b;
+		r->tstart[i + 1] = (uint32_t)n;
+	}
+	r->term = term;
+	term = NULL;
+	r->nterm = nt + words.n;
+	rv = 0;
+out:
+	free(term);
+	idmap_free(&words);
+	return rv;
+}
+
 int
 ranker_init(struct ranker *r, struct rerr *e)
 {
@@ -106,20 +210,25 @@ ranker_init(struct ranker *r, struct rerr *e)
 			r->fresh0[i] = age <= 0 ? 1 :
 			    (float)exp2(-age / r->fresh_half_life);
 		}
-	if (nt > 0) {
+	if (build_terms(r) != 0)
+		goto nomem;
+	if (r->nterm > 0) {
 		uint32_t q;
 
-		for (q = 0; q < m->itag_start[ni]; q++)
-			r->idf[m->itag[q]] += 1;
-		for (i = 0; i < nt; i++)
+		free(r->idf);
+		if ((r->idf = calloc(r->nterm + 1, sizeof(*r->idf))) == NULL)
+			goto nomem;
+		for (q = 0; q < r->tstart[ni]; q++)
+			r->idf[r->term[q]] += 1;
+		for (i = 0; i < r->nterm; i++)
 			r->idf[i] = r->idf[i] > 0 ?
 			    (float)log((double)ni / r->idf[i]) + 1 : 0;
 		for (i = 0; i < ni; i++) {
 			double s = 0;
 
-			for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
-				s += (double)r->idf[m->itag[q]] *
-				    r->idf[m->itag[q]];
+			for (q = r->tstart[i]; q < r->tstart[i + 1]; q++)
+				s += (double)r->idf[r->term[q]] *
+				    r->idf[r->term[q]];
 			r->inorm[i] = (float)sqrt(s);
 		}
 	}
@@ -167,6 +276,7 @@ ranker_free(struct ranker *r)
 	idmap_free(&r->users);
 	idmap_free(&r->items);
 	free(r->pop), free(r->recent), free(r->fresh0);
+	free(r->tstart), free(r->term);
 	free(r->idf), free(r->inorm), free(r->fnorm), free(r->yty);
 	free(r->vt);
 	free(r->cmax[0]), free(r->cmax[1]), free(r->cmax[2]);
@@ -186,13 +296,13 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	    sizeof(*b->block));
 	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
 	b->item = calloc(ni, sizeof(*b->item));
-	b->tod = malloc(2 * nt * sizeof(*b->tod));
-	b->prof = b->tod + nt;
+	b->tod = malloc(nt * sizeof(*b->tod));
+	b->prof = malloc((r->nterm + 1) * sizeof(*b->prof));
 	b->total = malloc(ni * sizeof(*b->total));
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod || !b->total || !b->touched ||
+	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod || !b->prof || !b->total || !b->touched ||
 	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
 	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
@@ -202,7 +312,8 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 void
 rank_buf_free(struct rank_buf *b)
 {
-	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->total);
+	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->prof);
+	free(b->total);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
 	la_topk_free(&b->ptop);
@@ -313,8 +424,8 @@ parts_of(const struct ranker *r, const struct rank_buf *b,
 		float c = 0;
 		uint32_t q;
 
-		for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
-			c += b->prof[m->itag[q]] * r->idf[m->itag[q]];
+		for (q = r->tstart[i]; q < r->tstart[i + 1]; q++)
+			c += b->prof[r->term[q]] * r->idf[r->term[q]];
 		p[P_CONTENT] = c / (r->inorm[i] * n->pnorm);
 	}
 	if (n->hastod) {
@@ -556,23 +667,23 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		nm.hasitem = 1;
 		nm.itemscale = itemmax > 0 ? 1 / itemmax : 0;
 	}
-	/* Content: the TF-IDF profile of the seen items' tags. */
-	if (nt > 0 && r->w[P_CONTENT] != 0 && !r->keep_seen && nseen > 0) {
+	/* Content: the TF-IDF profile of the seen items' terms. */
+	if (r->nterm > 0 && r->w[P_CONTENT] != 0 && !r->keep_seen &&
+	    nseen > 0) {
 		double pn = 0;
 
-		memset(b->prof, 0, nt * sizeof(*b->prof));
+		memset(b->prof, 0, r->nterm * sizeof(*b->prof));
 		for (s = 0; s < nseen; s++) {
 			uint32_t j = b->seen[s];
 
 			if (r->inorm[j] <= 0)
 				continue;
-			for (qq = m->itag_start[j]; qq < m->itag_start[j + 1];
-			    qq++)
-				b->prof[m->itag[qq]] += r->idf[m->itag[qq]] /
+			for (qq = r->tstart[j]; qq < r->tstart[j + 1]; qq++)
+				b->prof[r->term[qq]] += r->idf[r->term[qq]] /
 				    r->inorm[j];
 		}
-		for (t = 0; t < (int)nt; t++)
-			pn += (double)b->prof[t] * b->prof[t];
+		for (c = 0; c < r->nterm; c++)
+			pn += (double)b->prof[c] * b->prof[c];
 		nm.pnorm = (float)sqrt(pn);
 		nm.hascontent = nm.pnorm > 0;
 	}
