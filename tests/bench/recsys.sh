@@ -13,14 +13,19 @@ set -eu
 dir=$BENCH_DIR/recsys
 mkdir -p "$dir"
 gen=$REEL_SHARED/data/recsys/gen_synth.py
-if [ ! -s "$dir/events.ndjson" ] || [ ! -s "$dir/items.ndjson" ]; then
+# The stamp tells gen_synth.py's output from inputs an older bench made
+# with scripts/gen-events, which are regenerated.
+args="--users 50000 --items 20000 --events 1000000 --seed 7"
+if [ ! -s "$dir/events.ndjson" ] || [ ! -s "$dir/items.ndjson" ] ||
+    [ "$(cat "$dir/input.stamp" 2>/dev/null)" != "gen_synth.py $args" ]; then
 	[ -f "$gen" ] || { echo "bench recsys: $gen absent" >&2; exit 77; }
 	/usr/bin/python3 -c 'import numpy' 2>/dev/null || {
 		echo "bench recsys: python3-numpy absent (scripts/install-deps)" >&2
 		exit 77
 	}
-	/usr/bin/python3 "$gen" "$dir" --users 50000 --items 20000 \
-	    --events 1000000 --seed 7 >/dev/null
+	rm -f "$dir/input.stamp"
+	/usr/bin/python3 "$gen" "$dir" $args >/dev/null
+	echo "gen_synth.py $args" >"$dir/input.stamp"
 fi
 [ -x /usr/bin/time ] || { echo "bench recsys: /usr/bin/time absent" >&2; exit 77; }
 cpu() {	# CPU seconds and peak KB of a command: "user+sys maxkb"
