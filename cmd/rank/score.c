@@ -764,14 +764,15 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
 		hasconst = wf != 0 || wp != 0 || wr != 0;
 		/*
-		 * Over all items, with no part able to go negative, a chunk
+		 * Over all items, with no weight negative, a chunk
 		 * of RANK_CHUNK items whose best possible blend (its largest
 		 * cf plus the chunk maxima of the item terms) cannot enter
 		 * either heap is skipped whole: once the heaps fill, that is
 		 * nearly every chunk, and the test is a vectorised maximum.
 		 */
-		fast = simple && q->cand == NULL && wcf >= 0 && wf >= 0 &&
-		    wp >= 0 && wr >= 0;
+		fast = q->cand == NULL && wcf >= 0 && wf >= 0 && wp >= 0 &&
+		    wr >= 0 && r->w[P_ITEM] >= 0 && r->w[P_CONTENT] >= 0 &&
+		    r->w[P_TOD] >= 0;
 		for (c0 = 0; c0 < n; c0 = c1) {
 		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
 		if (fast && b->top.n == b->top.k) {
@@ -784,6 +785,22 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				for (c = c0; c < c1; c++)
 					mx = b->cf[c] > mx ? b->cf[c] : mx;
 			pb = wcf * (mx - nm.cfmin);
+			/*
+			 * The sparse parts: item neighbours by their chunk
+			 * maximum, content (a cosine) and time of day (over
+			 * its maximum) by 1.
+			 */
+			if (nm.hasitem) {
+				float im = 0;
+
+				for (c = c0; c < c1; c++)
+					im = b->item[c] > im ? b->item[c] : im;
+				pb += (float)r->w[P_ITEM] * im * nm.itemscale;
+			}
+			if (nm.hascontent)
+				pb += (float)r->w[P_CONTENT];
+			if (nm.hastod)
+				pb += (float)r->w[P_TOD];
 			bound = pb + wf * r->cmax[0][ch] + wp * r->cmax[1][ch] +
 			    wr * r->cmax[2][ch];
 			/* Room for rounding: the blend sums in another order. */
