@@ -56,11 +56,18 @@ struct tdata {
 	uint32_t	*title_off;
 	char		*titleblob;
 	size_t		 titlelen;
+	double		*kindw;		/* kind_weights */
 };
 
+/*
+ * The base weight of each event kind into d->kindw (once, before any
+ * event_weight: comparing kind names per event was a fifth of a run).
+ * Returns 0 or -1 when out of memory.
+ */
+int	 kind_weights(struct tdata *d, const struct train_opts *o);
 /* The weight of one event after kind, progress, rating and decay. */
-double	 event_weight(const struct train_opts *o, const struct evset *s,
-	    const struct event *ev, double t_end);
+double	 event_weight(const struct train_opts *o, const struct tdata *d,
+	    const struct event *ev);
 int	 build_rows(struct tdata *d, const struct train_opts *o,
 	    struct rerr *e);
 void	 csr_free(struct csr *m);

@@ -329,7 +329,7 @@ done:
 	csr_free(&d.byuser), csr_free(&d.byitem);
 	idmap_free(&d.tags);
 	free(d.itag_start), free(d.itag), free(d.pub), free(d.title_off);
-	free(d.titleblob);
+	free(d.titleblob), free(d.kindw);
 	evset_free(&d.s);
 	return rv;
 }

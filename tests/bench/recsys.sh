@@ -7,8 +7,9 @@
 #
 # Input: ../shared's gen_synth.py, exactly as the issue gives it (it needs
 # Debian's python3-numpy, in scripts/install-deps); the bench skips without
-# it.  ALS CPU time is cf-train -n 15 minus cf-train -n 0 (parsing, rows
-# and writing) in the same run; peak memory is the whole -n 15 process.
+# it.  The target holds for the whole cf-train -n 15 run, parsing and
+# writing included; ALS alone is that minus cf-train -n 0 in the same run,
+# for information.  Peak memory is the whole -n 15 process.
 set -eu
 dir=$BENCH_DIR/recsys
 mkdir -p "$dir"
@@ -39,10 +40,11 @@ set -- $(cpu cf-train -t 2 -k 32 -n 0 -s 7 --items "$dir/items.ndjson" \
     -o "$dir/model0.reel" "$dir/events.ndjson")
 base=$1
 awk -v f="$full" -v b="$base" -v kb="$kb" 'BEGIN {
-	als = f - b
-	printf "bench cf-train: ALS 15 iterations k=32 2 threads: tool %.2f CPU-s " \
-	    "(whole run %.2f, parse+write %.2f), ratio %.2f (target 4.5 CPU-s) %s\n",
-	    als, f, b, als / 4.5, als <= 4.5 ? "ok" : "MISSED"
+	printf "bench cf-train: whole run (parse, rows, ALS 15 iterations " \
+	    "k=32 2 threads, write): tool %.2f CPU-s, ratio %.2f " \
+	    "(target 4.5 CPU-s) %s\n", f, f / 4.5, f <= 4.5 ? "ok" : "MISSED"
+	printf "bench cf-train: ALS alone (-n 15 minus -n 0): tool %.2f " \
+	    "CPU-s (parse+rows+write %.2f)\n", f - b, b
 	printf "bench cf-train: peak memory: tool %.1f MB, ratio %.2f (target 100 MB) %s\n",
 	    kb / 1024, kb / 1024 / 100, kb / 1024 <= 100 ? "ok" : "MISSED"
 }'
