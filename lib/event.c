@@ -357,6 +357,99 @@ evset_parse(struct evset *s, struct ndj_reader *r, const json_t *rec,
 	return 0;
 }
 
+/*
+ * evset_parse for a record that ndj_flat_parse took: the same checks in
+ * the same order with the same messages, on the fast path's fields.
+ * Returns 0, -1 with e filled, or 1 when the record needs jansson after
+ * all (a time string too long for the buffer here), having changed
+ * nothing.
+ */
+static int
+evset_parse_flat(struct evset *s, struct ndj_reader *r,
+    const struct ndj_flat *fl, struct event *ev, struct rerr *e)
+{
+	const struct ndj_field *fu, *fi, *ft, *fk, *f;
+	const char *name = ndj_name(r), *kind = "view";
+	long line = ndj_line(r), ui, ii, ki;
+	size_t klen = 4;
+	char tmp[64];
+	int n;
+
+	fu = ndj_flat_get(fl, "user");
+	fi = ndj_flat_get(fl, "item");
+	ft = ndj_flat_get(fl, "ts");
+	if (ft != NULL && ft->type == NDJ_FSTR && ft->slen >= sizeof(tmp))
+		return 1;
+	/* A string id (the fast path holds no NUL) or an integer's text. */
+	if (fu == NULL || (fu->type == NDJ_FSTR ? fu->slen == 0 :
+	    fu->type != NDJ_FINT))
+		return rerr_set(e, EX_DATAERR, name, line,
+		    "field 'user' is missing or not a string"), -1;
+	if (fu->type == NDJ_FSTR)
+		ui = idmap_add(&s->users, fu->str, fu->slen);
+	else {
+		n = snprintf(tmp, sizeof(tmp), "%lld", fu->i);
+		ui = idmap_add(&s->users, tmp, (size_t)n);
+	}
+	if (ui < 0)
+		return rerr_set(e, EX_SOFTWARE, name, line, "out of memory"),
+		    -1;
+	if (fi == NULL || (fi->type == NDJ_FSTR ? fi->slen == 0 :
+	    fi->type != NDJ_FINT))
+		return rerr_set(e, EX_DATAERR, name, line,
+		    "field 'item' is missing or not a string"), -1;
+	if (fi->type == NDJ_FSTR)
+		ii = idmap_add(&s->items, fi->str, fi->slen);
+	else {
+		n = snprintf(tmp, sizeof(tmp), "%lld", fi->i);
+		ii = idmap_add(&s->items, tmp, (size_t)n);
+	}
+	if (ii < 0)
+		return rerr_set(e, EX_SOFTWARE, name, line, "out of memory"),
+		    -1;
+	if (ft != NULL && (ft->type == NDJ_FINT || ft->type == NDJ_FREAL))
+		ev->ts = ft->num;	/* always finite on the fast path */
+	else if (ft != NULL && ft->type == NDJ_FSTR) {
+		memcpy(tmp, ft->str, ft->slen);
+		tmp[ft->slen] = '\0';
+		if (ev_parse_iso(tmp, &ev->ts) != 0)
+			ft = NULL;
+	} else
+		ft = NULL;
+	if (ft == NULL)
+		return rerr_set(e, EX_DATAERR, name, line,
+		    "field 'ts' is missing or not a time"), -1;
+	if ((fk = ndj_flat_get(fl, "event")) != NULL) {
+		if (fk->type != NDJ_FSTR)
+			return rerr_set(e, EX_DATAERR, name, line,
+			    "field 'event' is not a string"), -1;
+		kind = fk->str;
+		klen = fk->slen;
+	}
+	if ((ki = idmap_add(&s->kinds, kind, klen)) < 0)
+		return rerr_set(e, EX_SOFTWARE, name, line, "out of memory"),
+		    -1;
+	ev->rating = ev->progress = NAN;
+	if ((f = ndj_flat_get(fl, "rating")) != NULL && f->type != NDJ_FNULL) {
+		if (f->type != NDJ_FINT && f->type != NDJ_FREAL)
+			return rerr_set(e, EX_DATAERR, name, line,
+			    "field 'rating' is not a number"), -1;
+		ev->rating = (float)f->num;
+	}
+	if ((f = ndj_flat_get(fl, "progress")) != NULL &&
+	    f->type != NDJ_FNULL) {
+		if ((f->type != NDJ_FINT && f->type != NDJ_FREAL) ||
+		    !(f->num >= 0 && f->num <= 1))
+			return rerr_set(e, EX_DATAERR, name, line,
+			    "field 'progress' is not a number in [0, 1]"), -1;
+		ev->progress = (float)f->num;
+	}
+	ev->user = (uint32_t)ui;
+	ev->item = (uint32_t)ii;
+	ev->kind = (uint32_t)ki;
+	return 0;
+}
+
 /* Appends one line to the kept text.  Returns 0 or -1. */
 static int
 keep_line(struct evset *s, const char *line, size_t len)
@@ -384,10 +477,11 @@ evset_read(struct evset *s, const char *path, struct ndj_policy *p,
     struct rerr *e)
 {
 	struct ndj_reader *r;
+	struct ndj_flat fl;
 	const char *line;
 	size_t len;
 	json_t *rec;
-	int rc, rv = 0;
+	int frc, rc, rv = 0;
 
 	if ((r = ndj_open(path, e)) == NULL)
 		return e->code;
@@ -416,16 +510,24 @@ evset_read(struct evset *s, const char *path, struct ndj_policy *p,
 			}
 			s->cap = cap;
 		}
-		if ((rec = ndj_parse(r, line, len, e)) == NULL ||
-		    evset_parse(s, r, rec, &ev, e) != 0) {
-			json_decref(rec);
+		/*
+		 * Flat records (nearly all of them) skip the jansson tree;
+		 * the rest, and every line the fast path leaves, go to
+		 * jansson, so both accept and reject the same lines.
+		 */
+		rec = NULL;
+		if (!ndj_flat_parse(line, len, &fl) ||
+		    (frc = evset_parse_flat(s, r, &fl, &ev, e)) > 0)
+			frc = (rec = ndj_parse(r, line, len, e)) == NULL ||
+			    evset_parse(s, r, rec, &ev, e) != 0 ? -1 : 0;
+		json_decref(rec);
+		if (frc != 0) {
 			if ((rv = ndj_policy_bad(p, e)) != 0) {
 				e->msg[0] = '\0';	/* reported already */
 				goto out;
 			}
 			continue;
 		}
-		json_decref(rec);
 		ndj_policy_ok(p);
 		if (s->keep_text && keep_line(s, line, len) != 0) {
 			rv = rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");

@@ -158,7 +158,7 @@ esize_of(uint32_t id)
 	case MS_USER_NAMES: case MS_ITEM_NAMES: case MS_TAG_NAMES:
 	case MS_ITEM_TITLES:
 		return 1;
-	case MS_ITEM_PUB:
+	case MS_ITEM_PUB: case MS_USER_LAST:
 		return 8;
 	default:
 		return 4;
@@ -305,6 +305,8 @@ model_from_mem(struct model *m, const void *buf, size_t len,
 				return bad(e, name, "bad user preferences");
 	if (v[MS_ITEM_PUB].present && v[MS_ITEM_PUB].count != ni)
 		return bad(e, name, "bad publish times");
+	if (v[MS_USER_LAST].present && v[MS_USER_LAST].count != nu)
+		return bad(e, name, "bad user activity times");
 	if (v[MS_ITEM_TITLE_OFF].present &&
 	    !names_ok(&v[MS_ITEM_TITLES], &v[MS_ITEM_TITLE_OFF], ni))
 		return bad(e, name, "bad titles");
@@ -325,6 +327,7 @@ model_from_mem(struct model *m, const void *buf, size_t len,
 	P(seen, MS_SEEN_ITEM, uint32_t);
 	P(pop_all, MS_POP_ALL, float);
 	P(pop_recent, MS_POP_RECENT, float);
+	P(ulast, MS_USER_LAST, double);
 	P(nb_start, MS_NB_START, uint32_t);
 	P(nb_item, MS_NB_ITEM, uint32_t);
 	P(nb_sim, MS_NB_SIM, float);

@@ -59,6 +59,7 @@ enum model_sect {
 	MS_UPREF_START,		/* u32 nusers + 1 */
 	MS_UPREF_KEY,		/* u32: daypart << 24 | tag */
 	MS_UPREF_W,		/* f32: share of the user's weight */
+	MS_USER_LAST,		/* f64 nusers: time of the last event */
 	MS_SECT_MAX
 };
 
@@ -90,6 +91,7 @@ struct model {
 	const double	*pub;
 	const uint32_t	*upref_start, *upref_key;
 	const float	*upref_w;
+	const double	*ulast;			/* NULL in older files */
 	/* the mapping */
 	void		*map;
 	size_t		 size;

@@ -21,6 +21,7 @@ struct train_opts {
 	int		 als, mf, knn;	/* which models */
 	int		 k, kmf, iters, cg_steps, threads, nb;
 	int		 bm25;		/* neighbour weighting */
+	int		 mf_drift;	/* learn MF's drift of ratings */
 	double		 alpha, reg, reg_mf, reg_bias;
 	double		 half_life;	/* seconds, 0 = none */
 	double		 recent_days;
@@ -55,11 +56,18 @@ struct tdata {
 	uint32_t	*title_off;
 	char		*titleblob;
 	size_t		 titlelen;
+	double		*kindw;		/* kind_weights */
 };
 
+/*
+ * The base weight of each event kind into d->kindw (once, before any
+ * event_weight: comparing kind names per event was a fifth of a run).
+ * Returns 0 or -1 when out of memory.
+ */
+int	 kind_weights(struct tdata *d, const struct train_opts *o);
 /* The weight of one event after kind, progress, rating and decay. */
-double	 event_weight(const struct train_opts *o, const struct evset *s,
-	    const struct event *ev, double t_end);
+double	 event_weight(const struct train_opts *o, const struct tdata *d,
+	    const struct event *ev);
 int	 build_rows(struct tdata *d, const struct train_opts *o,
 	    struct rerr *e);
 void	 csr_free(struct csr *m);
@@ -77,6 +85,8 @@ int	 read_items(struct tdata *d, const char *path, struct ndj_policy *p,
 	    struct rerr *e);
 void	 popularity(const struct tdata *d, const struct train_opts *o,
 	    float *all, float *recent);
+/* Each user's latest event time, into last (nusers). */
+void	 last_activity(const struct tdata *d, double *last);
 int	 user_prefs(const struct tdata *d, const struct train_opts *o,
 	    uint32_t **start, uint32_t **key, float **w, struct rerr *e);
 int	 import_factors(struct tdata *d, const char *spec, int *k,

@@ -188,7 +188,7 @@ popularity(const struct tdata *d, const struct train_opts *o, float *all,
 	memset(recent, 0, d->nitems * sizeof(*recent));
 	for (i = 0; i < d->s.n; i++) {
 		const struct event *ev = &d->s.ev[i];
-		double w = event_weight(o, &d->s, ev, d->t_end);
+		double w = event_weight(o, d, ev);
 
 		if (w <= 0)
 			continue;
@@ -196,6 +196,18 @@ popularity(const struct tdata *d, const struct train_opts *o, float *all,
 		if (ev->ts >= from)
 			recent[ev->item] += 1;
 	}
+}
+
+void
+last_activity(const struct tdata *d, double *last)
+{
+	size_t i;
+
+	for (i = 0; i < d->nusers; i++)
+		last[i] = -INFINITY;
+	for (i = 0; i < d->s.n; i++)
+		if (d->s.ev[i].ts > last[d->s.ev[i].user])
+			last[d->s.ev[i].user] = d->s.ev[i].ts;
 }
 
 int
@@ -229,7 +241,7 @@ user_prefs(const struct tdata *d, const struct train_opts *o,
 		start[u] = (uint32_t)n;
 		for (i = u ? cnt[u] : 0; i < cnt[u + 1]; i++) {
 			const struct event *ev = &d->s.ev[order[i]];
-			double x = event_weight(o, &d->s, ev, d->t_end);
+			double x = event_weight(o, d, ev);
 			int dp = ev_daypart(ev->ts, MODEL_DAYPARTS);
 			uint32_t q;
 

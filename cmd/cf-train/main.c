@@ -25,8 +25,8 @@ usage(FILE *fp, int status)
 	    "[--items file]\n"
 	    "\t[--max-bad-rate rate] [--mf-bias-reg r] [--mf-factors n] "
 	    "[--mf-reg r]\n\t"
-	    "[--neg-progress p] [--neg-rating r]\n"
-	    "\t[--neighbours n] [--recent-days days] [--reg r]\n"
+	    "[--neg-progress p] [--neg-rating r] [--neighbours n]\n"
+	    "\t[--no-mf-drift] [--recent-days days] [--reg r]\n"
 	    "\t[--similarity cosine|bm25] [--skip-bad] "
 	    "[--weight event=w ...]\n"
 	    "\t-o model [file]\n", fp);
@@ -44,13 +44,14 @@ usage(FILE *fp, int status)
 		    "  --import-factors u,i  Spark ALS factors as JSON lines\n"
 		    "  --items file        item records: tags, title, "
 		    "published\n"
-		    "  --mf-bias-reg r     MF bias regularisation (2)\n"
+		    "  --mf-bias-reg r     MF bias regularisation (3)\n"
 		    "  --mf-factors n      MF factors (1)\n"
-		    "  --mf-reg r          MF regularisation (20)\n"
+		    "  --mf-reg r          MF regularisation (50)\n"
 		    "  --neg-progress p    progress below p is negative (0.1)\n"
 		    "  --neg-rating r      ratings below r are negative (none)\n"
 		    "  --neighbours n      item neighbours kept (50)\n"
-		    "  --recent-days days  window of recent popularity (14)\n"
+		    "  --no-mf-drift       do not learn MF's drift of ratings\n"
+		    "  --recent-days days  window of recent popularity (7)\n"
 		    "  --reg r             ALS regularisation (0.05)\n"
 		    "  --similarity s      neighbour weighting (cosine)\n"
 		    "  --weight event=w    weight of an event kind\n"
@@ -64,7 +65,7 @@ usage(FILE *fp, int status)
 enum {
 	OPT_ALPHA = 0x100, OPT_BREG, OPT_CG, OPT_HALF, OPT_IMPORT, OPT_ITEMS, OPT_MFK,
 	OPT_MFREG, OPT_NEGP, OPT_NEGR, OPT_NB, OPT_RECENT, OPT_REG, OPT_SIM,
-	OPT_WEIGHT
+	OPT_WEIGHT, OPT_NODRIFT
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "neg-progress",	required_argument,	NULL, OPT_NEGP },
 	{ "neg-rating",		required_argument,	NULL, OPT_NEGR },
 	{ "neighbours",		required_argument,	NULL, OPT_NB },
+	{ "no-mf-drift",	no_argument,		NULL, OPT_NODRIFT },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "recent-days",	required_argument,	NULL, OPT_RECENT },
 	{ "reg",		required_argument,	NULL, OPT_REG },
@@ -137,6 +139,7 @@ struct built {
 	float		*uf, *vf, *mfu, *mfi, *pop_all, *pop_recent;
 	uint32_t	*nb_start, *nb_item, *up_start, *up_key;
 	float		*nb_sim, *up_w;
+	double		*ulast;
 	struct model_meta meta;
 };
 
@@ -160,6 +163,7 @@ write_model(const struct tdata *d, const struct built *b, const char *path,
 	    d->byuser.start[d->nusers]);
 	model_add(&w, MS_POP_ALL, b->pop_all, 4, d->nitems);
 	model_add(&w, MS_POP_RECENT, b->pop_recent, 4, d->nitems);
+	model_add(&w, MS_USER_LAST, b->ulast, 8, d->nusers);
 	if (b->meta.k > 0) {
 		model_add(&w, MS_USER_FACTORS, b->uf, 4,
 		    (uint64_t)d->nusers * b->meta.k);
@@ -302,6 +306,10 @@ train(const struct train_opts *o, const char *events, const char *out,
 	if (b.pop_all == NULL || b.pop_recent == NULL)
 		goto nomem;
 	popularity(&d, o, b.pop_all, b.pop_recent);
+	if ((b.ulast = malloc(((size_t)d.nusers + 1) * sizeof(double))) ==
+	    NULL)
+		goto nomem;
+	last_activity(&d, b.ulast);
 	if (b.meta.ntags > 0 && (rv = user_prefs(&d, o, &b.up_start,
 	    &b.up_key, &b.up_w, &e)) != 0)
 		goto out;
@@ -315,13 +323,13 @@ out:
 		cli_report(&e);
 done:
 	free(b.uf), free(b.vf), free(b.mfu), free(b.mfi);
-	free(b.pop_all), free(b.pop_recent);
+	free(b.pop_all), free(b.pop_recent), free(b.ulast);
 	free(b.nb_start), free(b.nb_item), free(b.nb_sim);
 	free(b.up_start), free(b.up_key), free(b.up_w);
 	csr_free(&d.byuser), csr_free(&d.byitem);
 	idmap_free(&d.tags);
 	free(d.itag_start), free(d.itag), free(d.pub), free(d.title_off);
-	free(d.titleblob);
+	free(d.titleblob), free(d.kindw);
 	evset_free(&d.s);
 	return rv;
 }
@@ -345,9 +353,10 @@ main(int argc, char *argv[])
 	o.nb = 50;
 	o.alpha = 5;
 	o.reg = 0.05;
-	o.reg_mf = 20;
-	o.reg_bias = 2;
-	o.recent_days = 14;
+	o.reg_mf = 50;
+	o.reg_bias = 3;
+	o.mf_drift = 1;
+	o.recent_days = 7;
 	o.neg_progress = 0.1;
 	o.neg_rating = NAN;
 	o.seed = 1;
@@ -408,6 +417,9 @@ main(int argc, char *argv[])
 		case OPT_NEGR:
 			o.neg_rating = cli_num(optarg, -1e9, 1e9,
 			    "--neg-rating");
+			break;
+		case OPT_NODRIFT:
+			o.mf_drift = 0;
 			break;
 		case OPT_NB:
 			o.nb = (int)cli_int(optarg, 1, 10000, "--neighbours");

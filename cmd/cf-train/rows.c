@@ -16,28 +16,45 @@ static const struct {
 	{ "click", 0.5 }, { "dislike", -1 }, { "like", 2 }, { "skip", -1 },
 };
 
-double
-event_weight(const struct train_opts *o, const struct evset *s,
-    const struct event *ev, double t_end)
+int
+kind_weights(struct tdata *d, const struct train_opts *o)
 {
-	const char *kind = idmap_name(&s->kinds, ev->kind);
-	double w = 1;
+	const struct idmap *kinds = &d->s.kinds;
+	uint32_t k;
 	size_t i;
 	int j;
 
-	for (i = 0; i < sizeof(defweights) / sizeof(defweights[0]); i++)
-		if (strcmp(kind, defweights[i].kind) == 0)
-			w = defweights[i].w;
-	for (j = 0; j < o->nkind; j++)
-		if (strcmp(kind, o->kind[j]) == 0)
-			w = o->kw[j];
+	free(d->kindw);
+	if ((d->kindw = malloc((kinds->n + 1) * sizeof(*d->kindw))) == NULL)
+		return -1;
+	for (k = 0; k < kinds->n; k++) {
+		const char *kind = idmap_name(kinds, k);
+		double w = 1;
+
+		for (i = 0; i < sizeof(defweights) / sizeof(defweights[0]); i++)
+			if (strcmp(kind, defweights[i].kind) == 0)
+				w = defweights[i].w;
+		for (j = 0; j < o->nkind; j++)
+			if (strcmp(kind, o->kind[j]) == 0)
+				w = o->kw[j];
+		d->kindw[k] = w;
+	}
+	return 0;
+}
+
+double
+event_weight(const struct train_opts *o, const struct tdata *d,
+    const struct event *ev)
+{
+	double w = d->kindw[ev->kind];
+
 	if (!isnan(ev->progress) && w > 0)
 		w = ev->progress < o->neg_progress ? -w : w * ev->progress;
 	if (!isnan(ev->rating) && !isnan(o->neg_rating) &&
 	    ev->rating < o->neg_rating && w > 0)
 		w = -w;
 	if (o->half_life > 0)
-		w *= exp2(-(t_end - ev->ts) / o->half_life);
+		w *= exp2(-(d->t_end - ev->ts) / o->half_life);
 	return w;
 }
 
@@ -86,6 +103,8 @@ build_rows(struct tdata *d, const struct train_opts *o, struct rerr *e)
 	for (i = 0; i < s->n; i++)
 		if (s->ev[i].ts > d->t_end)
 			d->t_end = s->ev[i].ts;
+	if (kind_weights(d, o) != 0)
+		goto nomem;
 	cnt = calloc((size_t)d->nusers + 1, sizeof(*cnt));
 	cells = malloc((s->n + 1) * sizeof(*cells));
 	if (cnt == NULL || cells == NULL)
@@ -102,8 +121,7 @@ build_rows(struct tdata *d, const struct train_opts *o, struct rerr *e)
 		const struct event *ev = &s->ev[i];
 
 		cells[pos[ev->user]].item = ev->item;
-		cells[pos[ev->user]++].w = (float)event_weight(o, s, ev,
-		    d->t_end);
+		cells[pos[ev->user]++].w = (float)event_weight(o, d, ev);
 	}
 	for (u = 0; u < d->nusers; u++) {
 		size_t a = cnt[u], b = cnt[u + 1], j, k = a;

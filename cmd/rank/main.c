@@ -24,19 +24,24 @@ usage(FILE *fp, int status)
 {
 	fputs("usage: rank [-hV] [-k count] [-t threads] [--diversity d] "
 	    "[--fresh-half-life days]\n"
-	    "\t[--keep-seen] [--max-bad-rate rate] [--skip-bad] "
-	    "[--weights part=w,...]\n"
-	    "\t-m model [file]\n", fp);
+	    "\t[--keep-seen] [--max-bad-rate rate] [--personal share] "
+	    "[--skip-bad]\n"
+	    "\t[--trend-half-life days] [--weights part=w,...] "
+	    "-m model [file]\n", fp);
 	if (fp == stdout)
 		fputs("\n"
 		    "  -k count            items per list (10)\n"
 		    "  -m model            the model file (cf-train -o)\n"
 		    "  -t threads          threads (online CPUs)\n"
 		    "  --diversity d       MMR weight of dissimilarity, "
-		    "0..1 (0.2)\n"
+		    "0..1 (0)\n"
 		    "  --fresh-half-life days  freshness halves every days "
 		    "(30)\n"
 		    "  --keep-seen         do not drop items the user has seen\n"
+		    "  --personal share    share of each list for the user's "
+		    "own taste (0.2)\n"
+		    "  --trend-half-life days  recent popularity halves per "
+		    "day of absence (15)\n"
 		    "  --weights part=w,...  cf item content tod fresh pop "
 		    "recent\n"
 		    "  --skip-bad          report bad requests and go on\n"
@@ -46,7 +51,10 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-enum { OPT_DIV = 0x100, OPT_FRESH, OPT_KEEP, OPT_WEIGHTS };
+enum {
+	OPT_DIV = 0x100, OPT_FRESH, OPT_KEEP, OPT_PERSONAL, OPT_TREND,
+	OPT_WEIGHTS
+};
 
 static const struct option longopts[] = {
 	{ "diversity",		required_argument,	NULL, OPT_DIV },
@@ -54,7 +62,9 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "keep-seen",		no_argument,		NULL, OPT_KEEP },
 	{ "model",		required_argument,	NULL, 'm' },
+	{ "personal",		required_argument,	NULL, OPT_PERSONAL },
 	{ "threads",		required_argument,	NULL, 't' },
+	{ "trend-half-life",	required_argument,	NULL, OPT_TREND },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "weights",		required_argument,	NULL, OPT_WEIGHTS },
 	NDJ_LONGOPTS,
@@ -298,6 +308,7 @@ score_batch(size_t lo, size_t hi, int tid, void *arg)
 			struct request *q = &bt->q[j];
 
 			q->cfpre = NULL;
+			q->cfchunk = NULL;
 			if (q->user >= 0 && q->cand == NULL &&
 			    r->m.meta.k > 0 && r->w[P_CF] != 0)
 				blk[n++] = q;
@@ -396,9 +407,16 @@ out:
 int
 main(int argc, char *argv[])
 {
+	/*
+	 * Chosen on validation splits of the training part of MovieTweetings
+	 * (time and leave-last-out, never the test events): what is popular
+	 * this week leads for users active now (recent 200 against cf 1,
+	 * halving every 15 days of a user's absence), and the last fifth of
+	 * each list goes to the user's own taste (--personal).
+	 */
 	static const double defw[NPART] = {
-		[P_CF] = 1, [P_ITEM] = 0.3, [P_CONTENT] = 0.2, [P_TOD] = 0.2,
-		[P_FRESH] = 0, [P_POP] = 0, [P_RECENT] = 1
+		[P_CF] = 1, [P_ITEM] = 1, [P_CONTENT] = 0.2, [P_TOD] = 0.2,
+		[P_FRESH] = 0, [P_POP] = 0.2, [P_RECENT] = 200
 	};
 	struct ranker r;
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
@@ -411,8 +429,10 @@ main(int argc, char *argv[])
 	memset(&r, 0, sizeof(r));
 	memcpy(r.w, defw, sizeof(r.w));
 	r.k = 10;
-	r.div = 0.2;
+	r.div = 0;
+	r.personal = 0.2;
 	r.fresh_half_life = 30 * 86400.0;
+	r.trend_half_life = 15 * 86400.0;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	r.threads = ncpu > 0 ? (ncpu > 64 ? 64 : (int)ncpu) : 1;
 	while ((ch = getopt_long(argc, argv, "hk:m:t:V", longopts, NULL)) !=
@@ -435,6 +455,13 @@ main(int argc, char *argv[])
 		case OPT_FRESH:
 			r.fresh_half_life = cli_num(optarg, 1e-6, 1e6,
 			    "--fresh-half-life") * 86400;
+			break;
+		case OPT_PERSONAL:
+			r.personal = cli_num(optarg, 0, 1, "--personal");
+			break;
+		case OPT_TREND:
+			r.trend_half_life = cli_num(optarg, 0, 1e6,
+			    "--trend-half-life") * 86400;
 			break;
 		case OPT_KEEP:
 			r.keep_seen = 1;

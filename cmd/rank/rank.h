@@ -36,15 +36,24 @@ struct ranker {
 	struct idmap	 users, items;
 	double		 w[NPART];
 	double		 div;		/* MMR: weight of dissimilarity */
+	double		 personal;	/* share of each list kept for the
+					   personal parts alone */
 	int		 k, keep_seen, threads;
 	double		 fresh_half_life;	/* seconds */
+	double		 trend_half_life;	/* seconds, 0 = none */
 	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
-	float		*idf;		/* per tag */
+	uint32_t	*tstart, *term;	/* per item: tags and title words */
+	size_t		 nterm;
+	float		*idf;		/* per term */
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
 	double		*yty;		/* k x k, for fold-in */
 	float		*vt;		/* item factors transposed, k x nitems */
+	float		*cmax[3];	/* fresh, pop, recent: maximum per
+					   RANK_CHUNK items */
 };
+
+#define RANK_CHUNK	16
 
 /* One request, parsed. */
 struct request {
@@ -59,6 +68,7 @@ struct request {
 	size_t		 nhist;
 	/* results */
 	const float	*cfpre;		/* precomputed cf scores, or NULL */
+	const float	*cfchunk;	/* their maximum per RANK_CHUNK */
 	float		 cfmin, cfmax;
 	uint32_t	*out;
 	float		*score;
@@ -69,12 +79,15 @@ struct request {
 /* Per-thread scratch. */
 struct rank_buf {
 	float		*cf, *cfown, *item, *tod, *total, *prof;
-	float		*block;		/* BLOCK x nitems cf scores */
+	float		*block;		/* BLOCK x nchunk x RANK_CHUNK cf scores */
+	float		*bmax;		/* BLOCK x nchunk: chunk maxima */
+	size_t		 nchunk;
 	uint32_t	*touched, *seen;
 	size_t		 seencap;
 	float		*x;
 	double		*a;
 	struct la_topk	 top;
+	struct la_topk	 ptop;		/* by the personal parts */
 };
 
 int	 ranker_init(struct ranker *r, struct rerr *e);
@@ -85,7 +98,9 @@ void	 rank_buf_free(struct rank_buf *b);
  * Precomputes the collaborative scores of up to RANK_BLOCK requests of
  * known users over all items, each item's factors read once for the whole
  * block (so the item matrix streams from memory once per block, not once
- * per user).  Sets q->cfpre of each request it covers.
+ * per user).  Sets q->cfpre, cfchunk (the maximum of each RANK_CHUNK
+ * items, which lets score_request skip chunks that cannot make its list),
+ * cfmin and cfmax of each request it covers.
  */
 #define RANK_BLOCK	16
 void	 cf_block(const struct ranker *r, struct rank_buf *b,

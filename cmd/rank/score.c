@@ -15,6 +15,7 @@
 #pragma GCC optimize("O3")
 #endif
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,109 @@ normalise(const float *in, float *out, size_t n)
 		out[i] = mx > 0 && in[i] > 0 ? in[i] / mx : 0;
 }
 
+/* Words too common in titles to say anything about taste. */
+static const char *const stopwords[] = {
+	"a", "an", "and", "at", "by", "de", "for", "from", "in", "is", "it",
+	"la", "le", "of", "on", "or", "the", "to", "with"
+};
+
+static int
+is_stopword(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
+		if (strcmp(w, stopwords[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_term(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The terms of each item for the content part: its tags (ids 0 .. ntags
+ * - 1) and the words of its title (ntags + word id): runs of letters and
+ * digits (any byte of a UTF-8 sequence counts as a letter), ASCII
+ * lower-cased, of two bytes or more, stop words left out; each term once
+ * per item.
+ */
+static int
+build_terms(struct ranker *r)
+{
+	const struct model *m = &r->m;
+	size_t ni = m->meta.nitems, nt = m->meta.ntags, n = 0, cap = 0, i;
+	struct idmap words;
+	uint32_t *term = NULL;
+	int rv = -1;
+
+	idmap_init(&words);
+	if ((r->tstart = calloc(ni + 1, sizeof(*r->tstart))) == NULL)
+		goto out;
+	for (i = 0; i < ni; i++) {
+		const char *t = m->titles != NULL && m->title_off[i] != 0 ?
+		    m->titles + m->title_off[i] : "";
+		size_t first = n, a, b;
+
+		/* Room for the tags and at most one word per two bytes. */
+		if (n + (m->itag_start != NULL ? m->itag_start[i + 1] -
+		    m->itag_start[i] : 0) + strlen(t) / 2 + 1 > cap) {
+			uint32_t *p;
+
+			cap = 2 * cap + strlen(t) + 64;
+			if (m->itag_start != NULL)
+				cap += m->itag_start[i + 1] - m->itag_start[i];
+			if ((p = realloc(term, cap * sizeof(*p))) == NULL)
+				goto out;
+			term = p;
+		}
+		if (nt > 0)
+			for (a = m->itag_start[i]; a < m->itag_start[i + 1]; a++)
+				term[n++] = m->itag[a];
+		while (*t != '\0') {
+			char w[64];
+			size_t len = 0;
+			long id;
+
+			while (*t != '\0' && !isalnum((unsigned char)*t) &&
+			    !((unsigned char)*t & 0x80))
+				t++;
+			while (*t != '\0' && (isalnum((unsigned char)*t) ||
+			    ((unsigned char)*t & 0x80))) {
+				if (len < sizeof(w) - 1)
+					w[len++] = (char)tolower(
+					    (unsigned char)*t);
+				t++;
+			}
+			w[len] = '\0';
+			if (len < 2 || is_stopword(w))
+				continue;
+			if ((id = idmap_add(&words, w, len)) < 0)
+				goto out;
+			term[n++] = (uint32_t)(nt + id);
+		}
+		qsort(term + first, n - first, sizeof(*term), cmp_term);
+		for (a = b = first; a < n; a++)
+			if (b == first || term[a] != term[b - 1])
+				term[b++] = term[a];
+		n = b;
+		r->tstart[i + 1] = (uint32_t)n;
+	}
+	r->term = term;
+	term = NULL;
+	r->nterm = nt + words.n;
+	rv = 0;
+out:
+	free(term);
+	idmap_free(&words);
+	return rv;
+}
+
 int
 ranker_init(struct ranker *r, struct rerr *e)
 {
@@ -106,35 +210,58 @@ ranker_init(struct ranker *r, struct rerr *e)
 			r->fresh0[i] = age <= 0 ? 1 :
 			    (float)exp2(-age / r->fresh_half_life);
 		}
-	if (nt > 0) {
+	if (build_terms(r) != 0)
+		goto nomem;
+	if (r->nterm > 0) {
 		uint32_t q;
 
-		for (q = 0; q < m->itag_start[ni]; q++)
-			r->idf[m->itag[q]] += 1;
-		for (i = 0; i < nt; i++)
+		free(r->idf);
+		if ((r->idf = calloc(r->nterm + 1, sizeof(*r->idf))) == NULL)
+			goto nomem;
+		for (q = 0; q < r->tstart[ni]; q++)
+			r->idf[r->term[q]] += 1;
+		for (i = 0; i < r->nterm; i++)
 			r->idf[i] = r->idf[i] > 0 ?
 			    (float)log((double)ni / r->idf[i]) + 1 : 0;
 		for (i = 0; i < ni; i++) {
 			double s = 0;
 
-			for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
-				s += (double)r->idf[m->itag[q]] *
-				    r->idf[m->itag[q]];
+			for (q = r->tstart[i]; q < r->tstart[i + 1]; q++)
+				s += (double)r->idf[r->term[q]] *
+				    r->idf[r->term[q]];
 			r->inorm[i] = (float)sqrt(s);
 		}
+	}
+	for (i = 0; i < 3; i++)
+		if ((r->cmax[i] = calloc(ni / RANK_CHUNK + 1,
+		    sizeof(*r->cmax[i]))) == NULL)
+			goto nomem;
+	for (i = 0; i < ni; i++) {
+		size_t ch = i / RANK_CHUNK;
+
+		if (r->fresh0[i] > r->cmax[0][ch])
+			r->cmax[0][ch] = r->fresh0[i];
+		if (r->pop[i] > r->cmax[1][ch])
+			r->cmax[1][ch] = r->pop[i];
+		if (r->recent[i] > r->cmax[2][ch])
+			r->cmax[2][ch] = r->recent[i];
 	}
 	if (k > 0) {
 		for (i = 0; i < ni; i++)
 			r->fnorm[i] = sqrtf(la_dot(m->vf + i * k, m->vf + i * k,
 			    k));
 		if ((r->yty = malloc(sizeof(*r->yty) * k * k)) == NULL ||
-		    (r->vt = malloc(sizeof(*r->vt) * k * (ni + 1))) == NULL)
+		    (r->vt = calloc((size_t)k * (ni / RANK_CHUNK + 1) *
+		    RANK_CHUNK, sizeof(*r->vt))) == NULL)
 			goto nomem;
 		for (i = 0; i < ni; i++) {
+			size_t base = i / RANK_CHUNK * k * RANK_CHUNK +
+			    i % RANK_CHUNK;
 			int f;
 
 			for (f = 0; f < k; f++)
-				r->vt[(size_t)f * ni + i] = m->vf[i * k + f];
+				r->vt[base + (size_t)f * RANK_CHUNK] =
+				    m->vf[i * k + f];
 		}
 		la_gram(m->vf, ni, k, r->yty);
 	}
@@ -149,8 +276,10 @@ ranker_free(struct ranker *r)
 	idmap_free(&r->users);
 	idmap_free(&r->items);
 	free(r->pop), free(r->recent), free(r->fresh0);
+	free(r->tstart), free(r->term);
 	free(r->idf), free(r->inorm), free(r->fnorm), free(r->yty);
 	free(r->vt);
+	free(r->cmax[0]), free(r->cmax[1]), free(r->cmax[2]);
 	model_close(&r->m);
 }
 
@@ -162,16 +291,20 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 
 	memset(b, 0, sizeof(*b));
 	b->cf = b->cfown = malloc(ni * sizeof(*b->cf));
-	b->block = malloc(ni * RANK_BLOCK * sizeof(*b->block));
+	b->nchunk = ni / RANK_CHUNK + 1;
+	b->block = malloc(b->nchunk * RANK_CHUNK * RANK_BLOCK *
+	    sizeof(*b->block));
+	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
 	b->item = calloc(ni, sizeof(*b->item));
-	b->tod = malloc(2 * nt * sizeof(*b->tod));
-	b->prof = b->tod + nt;
+	b->tod = malloc(nt * sizeof(*b->tod));
+	b->prof = malloc((r->nterm + 1) * sizeof(*b->prof));
 	b->total = malloc(ni * sizeof(*b->total));
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->item || !b->tod || !b->total || !b->touched ||
-	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0)
+	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod || !b->prof || !b->total || !b->touched ||
+	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
+	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
 	return 0;
 }
@@ -179,9 +312,11 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 void
 rank_buf_free(struct rank_buf *b)
 {
-	free(b->cfown), free(b->block), free(b->item), free(b->tod), free(b->total);
+	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->prof);
+	free(b->total);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
+	la_topk_free(&b->ptop);
 }
 
 static int
@@ -266,6 +401,7 @@ fold_in(const struct ranker *r, struct rank_buf *b, const struct request *q)
 
 struct norms {
 	float		 cfmin, cfscale, itemscale, todscale, freshc, pnorm;
+	float		 trend;		/* weight of recent popularity */
 	int		 hascf, hasitem, hastod, hascontent;
 };
 
@@ -288,8 +424,8 @@ parts_of(const struct ranker *r, const struct rank_buf *b,
 		float c = 0;
 		uint32_t q;
 
-		for (q = m->itag_start[i]; q < m->itag_start[i + 1]; q++)
-			c += b->prof[m->itag[q]] * r->idf[m->itag[q]];
+		for (q = r->tstart[i]; q < r->tstart[i + 1]; q++)
+			c += b->prof[r->term[q]] * r->idf[r->term[q]];
 		p[P_CONTENT] = c / (r->inorm[i] * n->pnorm);
 	}
 	if (n->hastod) {
@@ -302,7 +438,7 @@ parts_of(const struct ranker *r, const struct rank_buf *b,
 	}
 	p[P_FRESH] = r->fresh0[i] * n->freshc;
 	p[P_POP] = r->pop[i];
-	p[P_RECENT] = r->recent[i];
+	p[P_RECENT] = r->recent[i] * n->trend;
 	for (j = 0; j < NPART; j++) {
 		p[j] *= (float)r->w[j];
 		s += p[j];
@@ -334,49 +470,136 @@ item_sim(const struct ranker *r, uint32_t i, uint32_t j)
 	return 0;
 }
 
+/*
+ * The kernel: CF_USERS users against one chunk of RANK_CHUNK items, whose
+ * factors lie factor-major in r->vt (k rows of RANK_CHUNK floats), so that
+ * every step is a broadcast of one user factor times a contiguous row
+ * added to an accumulator that stays in registers; each row is loaded
+ * once for CF_USERS users.  Compiled for AVX2 and AVX-512 too, picked at
+ * run time, where the compiler supports it.
+ */
+#define CF_USERS	4
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CF_CLONES __attribute__((target_clones("arch=x86-64-v4", \
+    "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef CF_CLONES
+#define CF_CLONES
+#endif
+
+CF_CLONES static void
+cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
+    int n, float *out, size_t stride, float *cmax, size_t cstride,
+    float *mn, float *mx)
+{
+	size_t nchunk = (ni + RANK_CHUNK - 1) / RANK_CHUNK, ch;
+	int f, l, u, g;
+
+	for (ch = 0; ch < nchunk; ch++) {
+		const float *v = vt + ch * (size_t)k * RANK_CHUNK;
+		/* Padding past the last item counts in neither extreme. */
+		size_t lim = ni - ch * RANK_CHUNK;
+
+		for (g = 0; g < n; g += CF_USERS) {
+			float acc[CF_USERS][RANK_CHUNK];
+			int nu = n - g < CF_USERS ? n - g : CF_USERS;
+
+			memset(acc, 0, sizeof(acc));
+			if (nu == CF_USERS)
+				for (f = 0; f < k; f++) {
+					const float *row = v +
+					    (size_t)f * RANK_CHUNK;
+					float x0 = x[g][f], x1 = x[g + 1][f];
+					float x2 = x[g + 2][f], x3 = x[g + 3][f];
+
+					for (l = 0; l < RANK_CHUNK; l++) {
+						acc[0][l] += x0 * row[l];
+						acc[1][l] += x1 * row[l];
+						acc[2][l] += x2 * row[l];
+						acc[3][l] += x3 * row[l];
+					}
+				}
+			else
+				for (u = 0; u < nu; u++)
+					for (f = 0; f < k; f++) {
+						const float *row = v +
+						    (size_t)f * RANK_CHUNK;
+						float xu = x[g + u][f];
+
+						for (l = 0; l < RANK_CHUNK; l++)
+							acc[u][l] += xu * row[l];
+					}
+			for (u = 0; u < nu; u++) {
+				float hi = acc[u][0], lo = acc[u][0];
+				int j = g + u;
+
+				memcpy(out + j * stride + ch * RANK_CHUNK,
+				    acc[u], sizeof(acc[u]));
+				if (lim >= RANK_CHUNK)
+					for (l = 1; l < RANK_CHUNK; l++) {
+						hi = acc[u][l] > hi ?
+						    acc[u][l] : hi;
+						lo = acc[u][l] < lo ?
+						    acc[u][l] : lo;
+					}
+				else
+					for (l = 1; l < (int)lim; l++) {
+						hi = acc[u][l] > hi ?
+						    acc[u][l] : hi;
+						lo = acc[u][l] < lo ?
+						    acc[u][l] : lo;
+					}
+				cmax[j * cstride + ch] = hi;
+				mx[j] = hi > mx[j] ? hi : mx[j];
+				mn[j] = lo < mn[j] ? lo : mn[j];
+			}
+		}
+	}
+}
+
 void
 cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
     int n)
 {
 	const struct model *m = &r->m;
-	size_t ni = m->meta.nitems, i, t0, t1;
+	size_t ni = m->meta.nitems, stride = b->nchunk * RANK_CHUNK;
 	int k = (int)m->meta.k, j;
-	const float *x[RANK_BLOCK];
+	const float *x[RANK_BLOCK] = { NULL };
+	float mn[RANK_BLOCK], mx[RANK_BLOCK];
 
-	for (j = 0; j < n; j++) {
-		x[j] = m->uf + (size_t)q[j]->user * k;
-		q[j]->cfmin = INFINITY;
-		q[j]->cfmax = -INFINITY;
-		q[j]->cfpre = b->block + (size_t)j * ni;
-	}
 	/*
-	 * Tiles of items small enough to stay in cache for the block; within
-	 * a tile each user's scores grow factor by factor from the transposed
-	 * item matrix, a multiply-add over contiguous items with no
-	 * reduction, which vectorises fully.
+	 * Chunk by chunk, all n users in groups of CF_USERS: a chunk's
+	 * factors (k x RANK_CHUNK floats) stay in L1 for the whole block, so
+	 * the item matrix streams from memory once per block.
 	 */
-	for (t0 = 0; t0 < ni; t0 = t1) {
-		t1 = t0 + 1024 < ni ? t0 + 1024 : ni;
-		for (j = 0; j < n; j++) {
-			float *out = b->block + (size_t)j * ni, mn, mx;
-			int f;
+	for (j = 0; j < n; j++)
+		x[j] = m->uf + (size_t)q[j]->user * k;
+	for (j = 0; j < n; j++)
+		mn[j] = INFINITY, mx[j] = -INFINITY;
+	cf_chunks(r->vt, ni, k, x, n, b->block, stride, b->bmax, b->nchunk,
+	    mn, mx);
+	for (j = 0; j < n; j++) {
+		q[j]->cfmin = mn[j], q[j]->cfmax = mx[j];
+		q[j]->cfpre = b->block + (size_t)j * stride;
+		q[j]->cfchunk = b->bmax + (size_t)j * b->nchunk;
+	}
+}
 
-			for (i = t0; i < t1; i++)
-				out[i] = 0;
-			for (f = 0; f < k; f++) {
-				const float *vt = r->vt + (size_t)f * ni;
-				float xf = x[j][f];
+/* Appends the entries of t (best first) not yet in q's list, up to k. */
+static void
+fill(struct request *q, const struct la_topk *t)
+{
+	int a, o;
 
-				for (i = t0; i < t1; i++)
-					out[i] += xf * vt[i];
-			}
-			mn = q[j]->cfmin, mx = q[j]->cfmax;
-			for (i = t0; i < t1; i++) {
-				mn = out[i] < mn ? out[i] : mn;
-				mx = out[i] > mx ? out[i] : mx;
-			}
-			q[j]->cfmin = mn, q[j]->cfmax = mx;
-		}
+	for (a = 0; a < t->n && q->nout < q->k; a++) {
+		for (o = 0; o < q->nout; o++)
+			if (q->out[o] == t->idx[a])
+				break;
+		if (o == q->nout)
+			q->out[q->nout++] = t->idx[a];
 	}
 }
 
@@ -385,7 +608,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 {
 	const struct model *m = &r->m;
 	size_t ni = m->meta.nitems, nt = m->meta.ntags, nseen, c, n;
-	int k = (int)m->meta.k, kk, t;
+	int k = (int)m->meta.k, kk, t, nper, kmain;
 	struct norms nm;
 	const float *x = NULL;
 	float cfmax = -INFINITY, itemmax = 0, todmax = 0, p[NPART];
@@ -444,23 +667,23 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		nm.hasitem = 1;
 		nm.itemscale = itemmax > 0 ? 1 / itemmax : 0;
 	}
-	/* Content: the TF-IDF profile of the seen items' tags. */
-	if (nt > 0 && r->w[P_CONTENT] != 0 && !r->keep_seen && nseen > 0) {
+	/* Content: the TF-IDF profile of the seen items' terms. */
+	if (r->nterm > 0 && r->w[P_CONTENT] != 0 && !r->keep_seen &&
+	    nseen > 0) {
 		double pn = 0;
 
-		memset(b->prof, 0, nt * sizeof(*b->prof));
+		memset(b->prof, 0, r->nterm * sizeof(*b->prof));
 		for (s = 0; s < nseen; s++) {
 			uint32_t j = b->seen[s];
 
 			if (r->inorm[j] <= 0)
 				continue;
-			for (qq = m->itag_start[j]; qq < m->itag_start[j + 1];
-			    qq++)
-				b->prof[m->itag[qq]] += r->idf[m->itag[qq]] /
+			for (qq = r->tstart[j]; qq < r->tstart[j + 1]; qq++)
+				b->prof[r->term[qq]] += r->idf[r->term[qq]] /
 				    r->inorm[j];
 		}
-		for (t = 0; t < (int)nt; t++)
-			pn += (double)b->prof[t] * b->prof[t];
+		for (c = 0; c < r->nterm; c++)
+			pn += (double)b->prof[c] * b->prof[c];
 		nm.pnorm = (float)sqrt(pn);
 		nm.hascontent = nm.pnorm > 0;
 	}
@@ -490,21 +713,49 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			nm.todscale = todmax > 0 ? 1 / todmax : 0;
 		}
 	}
+	/*
+	 * What is popular now matters to a user who is active now; for one
+	 * back after a long absence it halves every trend_half_life since
+	 * their last event, and their own taste leads.
+	 */
+	nm.trend = 1;
+	if (r->trend_half_life > 0 && q->user >= 0 && m->ulast != NULL &&
+	    q->now > m->ulast[q->user])
+		nm.trend = (float)exp2(-(q->now - m->ulast[q->user]) /
+		    r->trend_half_life);
 	nm.freshc = r->fresh_half_life > 0 && q->now > m->meta.t_end ?
 	    (float)exp2(-(q->now - m->meta.t_end) / r->fresh_half_life) : 1;
 	/* Blend, filter and keep the best. */
 	kk = r->div > 0 ? (q->k * 3 > 30 ? q->k * 3 : 30) : q->k;
 	if (kk > b->top.k)
 		kk = b->top.k;
+	/*
+	 * The personal slots: the last nper places of the list go to the
+	 * best items by the personal parts alone (cf, item, content, tod),
+	 * so that a blend led by popularity still shows each user something
+	 * of their own.  Their heap holds k: up to k - nper of its items
+	 * may already be in the list.
+	 */
+	nper = (int)floor(q->k * r->personal + 0.5);
+	if (nper > q->k)
+		nper = q->k;
+	if (!(nm.hascf || nm.hasitem || nm.hascontent || nm.hastod) ||
+	    (r->w[P_CF] == 0 && r->w[P_ITEM] == 0 && r->w[P_CONTENT] == 0 &&
+	    r->w[P_TOD] == 0))
+		nper = 0;
 	la_topk_reset(&b->top);
+	la_topk_reset(&b->ptop);
 	{
-		int kkeep = b->top.k, simple, hasconst;
-		size_t sp = 0;
+		int kkeep = b->top.k, pkeep = b->ptop.k, simple, hasconst;
+		int fast;
+		size_t sp = 0, c0, c1;
 		float wcf = (float)r->w[P_CF] * nm.cfscale, floor = -INFINITY;
-		float wf = (float)r->w[P_FRESH] * nm.freshc;
-		float wp = (float)r->w[P_POP], wr = (float)r->w[P_RECENT];
+		float wf = (float)r->w[P_FRESH] * nm.freshc, pfloor = 0;
+		float wp = (float)r->w[P_POP];
+		float wr = (float)r->w[P_RECENT] * nm.trend;
 
 		b->top.k = kk;
+		b->ptop.k = nper > 0 ? q->k : 0;
 		/*
 		 * Without the sparse parts, the blend of an item is its scaled
 		 * collaborative score plus terms of the item alone: computed
@@ -512,9 +763,55 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		 */
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
 		hasconst = wf != 0 || wp != 0 || wr != 0;
-		for (c = 0; c < n; c++) {
+		/*
+		 * Over all items, with no weight negative, a chunk
+		 * of RANK_CHUNK items whose best possible blend (its largest
+		 * cf plus the chunk maxima of the item terms) cannot enter
+		 * either heap is skipped whole: once the heaps fill, that is
+		 * nearly every chunk, and the test is a vectorised maximum.
+		 */
+		fast = q->cand == NULL && wcf >= 0 && wf >= 0 && wp >= 0 &&
+		    wr >= 0 && r->w[P_ITEM] >= 0 && r->w[P_CONTENT] >= 0 &&
+		    r->w[P_TOD] >= 0;
+		for (c0 = 0; c0 < n; c0 = c1) {
+		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
+		if (fast && b->top.n == b->top.k) {
+			size_t ch = c0 / RANK_CHUNK;
+			float mx = nm.cfmin, pb, bound;
+
+			if (nm.hascf && q->cfchunk != NULL && b->cf == q->cfpre)
+				mx = q->cfchunk[ch];
+			else if (nm.hascf)
+				for (c = c0; c < c1; c++)
+					mx = b->cf[c] > mx ? b->cf[c] : mx;
+			pb = wcf * (mx - nm.cfmin);
+			/*
+			 * The sparse parts: item neighbours by their chunk
+			 * maximum, content (a cosine) and time of day (over
+			 * its maximum) by 1.
+			 */
+			if (nm.hasitem) {
+				float im = 0;
+
+				for (c = c0; c < c1; c++)
+					im = b->item[c] > im ? b->item[c] : im;
+				pb += (float)r->w[P_ITEM] * im * nm.itemscale;
+			}
+			if (nm.hascontent)
+				pb += (float)r->w[P_CONTENT];
+			if (nm.hastod)
+				pb += (float)r->w[P_TOD];
+			bound = pb + wf * r->cmax[0][ch] + wp * r->cmax[1][ch] +
+			    wr * r->cmax[2][ch];
+			/* Room for rounding: the blend sums in another order. */
+			bound += fabsf(bound) * 1e-5f;
+			pb += fabsf(pb) * 1e-5f;
+			if (!(bound > floor) && (nper == 0 || !(pb > pfloor)))
+				continue;
+		}
+		for (c = c0; c < c1; c++) {
 			uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
-			float v;
+			float v, pv = 0;
 
 			if (nseen > 0) {
 				while (sp < nseen && b->seen[sp] < i)
@@ -524,29 +821,42 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			}
 			if (simple) {
 				v = 0;
+				if (nm.hascf)
+					pv = wcf * (b->cf[i] - nm.cfmin);
 				if (hasconst)
 					v = wf * r->fresh0[i] + wp * r->pop[i] +
 					    wr * r->recent[i];
-				if (nm.hascf)
-					v += wcf * (b->cf[i] - nm.cfmin);
-			} else
+				v += pv;
+			} else {
 				v = parts_of(r, b, &nm, i, p);
+				pv = p[P_CF] + p[P_ITEM] + p[P_CONTENT] +
+				    p[P_TOD];
+			}
+			if (nper > 0 && pv > pfloor) {
+				la_topk_push(&b->ptop, i, pv);
+				if (b->ptop.n == b->ptop.k)
+					pfloor = b->ptop.val[0];
+			}
 			if (b->top.n == b->top.k && !(v > floor))
 				continue;
 			la_topk_push(&b->top, i, v);
 			if (b->top.n == b->top.k)
 				floor = b->top.val[0];
 		}
+		}
 		la_topk_sort(&b->top);
+		la_topk_sort(&b->ptop);
 		b->top.k = kkeep;
+		b->ptop.k = pkeep;
 	}
 	/* MMR: relevance against similarity to what is already chosen. */
 	q->nout = 0;
+	kmain = q->k - (nper < b->ptop.n ? nper : b->ptop.n);
 	if (r->div > 0) {
 		int chosen[1024] = { 0 }, j, a;
 		float top = b->top.n > 0 ? b->top.val[0] : 1;
 
-		for (j = 0; j < q->k && j < b->top.n && j < 1024; j++) {
+		for (j = 0; j < kmain && j < b->top.n && j < 1024; j++) {
 			int best = -1;
 			float bv = -INFINITY;
 
@@ -574,8 +884,11 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			q->out[q->nout++] = b->top.idx[best];
 		}
 	} else
-		for (t = 0; t < b->top.n && t < q->k; t++)
+		for (t = 0; t < b->top.n && t < kmain; t++)
 			q->out[q->nout++] = b->top.idx[t];
+	/* Then the personal slots, then the blend again if they run out. */
+	fill(q, &b->ptop);
+	fill(q, &b->top);
 	for (t = 0; t < q->nout; t++)
 		q->score[t] = parts_of(r, b, &nm, q->out[t], q->parts + t *
 		    NPART);
