@@ -100,7 +100,9 @@ frame(struct vad *v)
 		    + 1e-10f;
 		v->ps[k] = v->infr || v->nsub ? ALPHA * v->ps[k] +
 		    (1 - ALPHA) * p : p;
-		if (v->ps[k] < v->curmin[k])
+		/* The first frames are partly the zeros before the signal:
+		 * their power would drag the floor down for 2 s. */
+		if (v->ps[k] < v->curmin[k] && v->next_end >= N)
 			v->curmin[k] = v->ps[k];
 		fl = v->curmin[k];
 		for (j = 0; j < v->nsub && j < NSUB; j++)
