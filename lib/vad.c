@@ -8,6 +8,7 @@
 
 #include <fftw3.h>
 
+#include "audio.h"
 #include "media.h"
 #include "vad.h"
 
@@ -210,19 +211,34 @@ int
 vad_file(const char *path, float **prob, long *n, double *dur,
     struct rerr *e)
 {
-	struct media *m;
+	return vad_file_with(path, VAD_AUTO, prob, n, dur, e);
+}
+
+int
+vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
+    double *dur, struct rerr *e)
+{
+	struct media *m = NULL;
+	struct au_file *af = NULL;
 	struct vad *v;
 	const float *p;
 	float buf[8192];
 	long got, total = 0;
 
-	if ((m = media_open_audio(path, VAD_RATE, e)) == NULL)
+	if (src == VAD_AUTO)
+		src = au_sndfile_format(path) ? VAD_SNDFILE : VAD_LIBAV;
+	if (src == VAD_SNDFILE) {
+		if ((af = au_file_open(path, VAD_RATE, e)) == NULL)
+			return e->code;
+	} else if ((m = media_open_audio(path, VAD_RATE, e)) == NULL)
 		return e->code;
 	if ((v = vad_open(e)) == NULL) {
 		media_close(m);
+		au_file_close(af);
 		return e->code;
 	}
-	while ((got = media_read_audio(m, buf, 8192, e)) > 0) {
+	while ((got = af != NULL ? au_file_read(af, buf, 8192, e) :
+	    media_read_audio(m, buf, 8192, e)) > 0) {
 		total += got;
 		if (vad_push(v, buf, got) != 0) {
 			rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
@@ -232,7 +248,9 @@ vad_file(const char *path, float **prob, long *n, double *dur,
 	if (got < 0)
 		goto fail;
 	media_close(m);
+	au_file_close(af);
 	m = NULL;
+	af = NULL;
 	*n = vad_finish(v, &p, NULL);
 	if ((*prob = malloc((size_t)(*n > 0 ? *n : 1) * sizeof(float)))
 	    == NULL) {
@@ -245,6 +263,7 @@ vad_file(const char *path, float **prob, long *n, double *dur,
 	return 0;
 fail:
 	media_close(m);
+	au_file_close(af);
 	vad_close(v);
 	return e->code;
 }
