@@ -314,7 +314,7 @@ join(const struct word *w, size_t n, const size_t *brk, long k)
 
 char *
 lay_rebreak(const char *text, enum sub_fmt m, long max_chars,
-    long max_lines)
+    long max_lines, int one_line)
 {
 	struct word *w;
 	size_t n, i, *brk = NULL;
@@ -322,7 +322,9 @@ lay_rebreak(const char *text, enum sub_fmt m, long max_chars,
 	char *out = NULL;
 
 	lay_measure(text, m, &longest, &lines);
-	if (longest <= max_chars && lines <= max_lines)
+	if (longest <= max_chars && lines <= max_lines &&
+	    (!one_line || lines == 1 ||
+	    lay_chars(text, strlen(text), m) + lines - 1 > max_chars))
 		return NULL;
 	n = words_of(text, m, &w);
 	if (n == 0)

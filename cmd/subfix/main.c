@@ -31,8 +31,9 @@ usage(FILE *fp, int status)
 	    "              [--min-duration s] [--max-duration s] "
 	    "[--min-gap frames]\n"
 	    "              [--chain s] [--shot-window s] "
-	    "[--shot-out frames] [--skip-bad]\n"
-	    "              [--max-bad-rate rate] [file]\n");
+	    "[--shot-out frames] [--join-lines]\n"
+	    "              [--keep-lines] [--skip-bad] "
+	    "[--max-bad-rate rate] [file]\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp, "\n"
@@ -58,6 +59,9 @@ usage(FILE *fp, int status)
 	    "      --chain S           close gaps up to S seconds\n"
 	    "      --shot-window S     snap to a shot change this near\n"
 	    "      --shot-out F        end F frames before a shot change\n"
+	    "      --join-lines        put text that fits one line on one\n"
+	    "      --keep-lines        break lines only where they do not "
+	    "fit\n"
 	    "      --skip-bad          report and skip bad records\n"
 	    "      --max-bad-rate R    fail above this fraction of bad "
 	    "records\n"
@@ -72,7 +76,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_REPORT = 256, O_SCENES, O_FPS, O_CHARS, O_LINES, O_CPS,
-	    O_MIND, O_MAXD, O_GAP, O_CHAIN, O_WIN, O_OUT };
+	    O_MIND, O_MAXD, O_GAP, O_CHAIN, O_WIN, O_OUT, O_JOIN, O_KEEP };
 	static const struct option longopts[] = {
 		{ "format",		required_argument,	NULL, 'f' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -91,6 +95,8 @@ main(int argc, char *argv[])
 		{ "chain",		required_argument,	NULL, O_CHAIN },
 		{ "shot-window",	required_argument,	NULL, O_WIN },
 		{ "shot-out",		required_argument,	NULL, O_OUT },
+		{ "join-lines",		no_argument,		NULL, O_JOIN },
+		{ "keep-lines",		no_argument,		NULL, O_KEEP },
 		NDJ_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -101,7 +107,7 @@ main(int argc, char *argv[])
 	double v[O_OUT - O_CHARS + 1];
 	int set[O_OUT - O_CHARS + 1] = { 0 };
 	char optn[32];
-	int ch, i;
+	int ch, i, join = -1;
 
 	cli_init("subfix");
 	o.fps = 25;
@@ -159,6 +165,10 @@ main(int argc, char *argv[])
 			    ch == O_CPS ? 1000 : 3600, optn);
 			set[ch - O_CHARS] = 1;
 			break;
+		case O_JOIN:
+		case O_KEEP:
+			join = ch == O_JOIN;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -168,6 +178,8 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage(stderr, EX_USAGE);
 	o.p = *p;
+	if (join >= 0)
+		o.p.one_line = join;
 	for (i = 0; i <= O_OUT - O_CHARS; i++) {
 		if (!set[i])
 			continue;

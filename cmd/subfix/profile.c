@@ -13,17 +13,18 @@
  * of at least 2 frames regardless of frame rate, at most 2 lines.
  * "English (USA) Timed Text Style Guide": 42 characters per line; reading
  * speed up to 20 characters per second for adult programmes, 17 for
- * children's.  "Subtitle Timing Guidelines" (article 360051554394): gaps
+ * children's; "always keep the text on one line, unless it exceeds the
+ * character limitation".  "Subtitle Timing Guidelines" (article 360051554394): gaps
  * of 12 frames (half a second at 24 fps) or fewer are closed to 2 frames
  * ("chaining"); an in-time within 12 frames of a shot change goes onto
  * it; an out-time near a shot change goes 2 frames before it, else it
  * stays at least 12 frames away.
  */
 static const struct profile netflix_en = {
-	"netflix-en", 42, 2, 20, 5.0 / 6, 7, 2, 0.5, 0.5, 2
+	"netflix-en", 42, 2, 20, 5.0 / 6, 7, 2, 0.5, 0.5, 2, 1
 };
 static const struct profile netflix_en_kids = {
-	"netflix-en-kids", 42, 2, 17, 5.0 / 6, 7, 2, 0.5, 0.5, 2
+	"netflix-en-kids", 42, 2, 17, 5.0 / 6, 7, 2, 0.5, 0.5, 2, 1
 };
 
 /*
@@ -37,7 +38,7 @@ static const struct profile netflix_en_kids = {
  * gap or the shot-change window: those are Netflix's above.
  */
 static const struct profile bbc = {
-	"bbc", 37, 2, 17, 5.0 / 6, 7, 2, 0.5, 0.5, 0
+	"bbc", 37, 2, 17, 5.0 / 6, 7, 2, 0.5, 0.5, 0, 0
 };
 
 const struct profile *const subfix_profiles[] = {

@@ -236,7 +236,8 @@ layout(struct sub_doc *doc, struct fix_cue *c, size_t n,
 		struct sub_item *it = &doc->v[c[k].item];
 		const char *text = it->text ? it->text : "";
 
-		if ((t = lay_rebreak(text, m, l->max_chars, l->max_lines))
+		if ((t = lay_rebreak(text, m, l->max_chars, l->max_lines,
+		    l->one_line))
 		    != NULL) {
 			rep_text(r, &c[k], "line-breaks", text, t);
 			free(it->text);

@@ -27,6 +27,7 @@ struct profile {
 	double		 chain;		/* seconds: close gaps up to this */
 	double		 shot_window;	/* seconds: snap or keep this far */
 	double		 shot_out;	/* frames: end this much before a cut */
+	int		 one_line;	/* text that fits one line goes on one */
 };
 
 /* The named profile, or NULL; subfix_profiles lists them (NULL-ended). */
@@ -43,6 +44,7 @@ struct fix_opts {
 /* The limits in milliseconds. */
 struct fix_limits {
 	long		 max_chars, max_lines;
+	int		 one_line;
 	double		 cps;
 	int64_t		 min_dur, max_dur, gap, chain, window, out;
 };
@@ -65,13 +67,15 @@ void	 lay_measure(const char *text, enum sub_fmt m, long *longest,
  * the fewest lines that fit, with breaks after punctuation and before
  * conjunctions and prepositions preferred, a break after an article,
  * a pronoun or an auxiliary avoided, and lines of even length.  Dialogue
- * (lines that start with a dash) keeps one line per speaker.  Returns a
+ * (lines that start with a dash) keeps one line per speaker.  With
+ * one_line, text broken over lines that would fit on one is joined.
+ * Returns a
  * malloc'd new text, or NULL when the text is left as it is.  The new
  * text differs from the old only in which spaces are line breaks (runs of
  * white space become one space or one break).
  */
 char	*lay_rebreak(const char *text, enum sub_fmt m, long max_chars,
-	    long max_lines);
+	    long max_lines, int one_line);
 
 /* One cue as the timing rules see it (timing.c). */
 struct fix_cue {

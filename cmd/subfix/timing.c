@@ -32,6 +32,7 @@ fix_limits(const struct fix_opts *o, struct fix_limits *l)
 
 	l->max_chars = p->max_chars;
 	l->max_lines = p->max_lines;
+	l->one_line = p->one_line;
 	l->cps = p->cps;
 	l->min_dur = llround(p->min_dur * 1000);
 	l->max_dur = llround(p->max_dur * 1000);

@@ -34,7 +34,7 @@ joined(const char *s)
 TEST(breaks_at_punctuation)
 {
 	char *t = lay_rebreak("I told you already, the money is gone and "
-	    "nobody knows where.", SUB_SRT, 42, 2);
+	    "nobody knows where.", SUB_SRT, 42, 2, 0);
 
 	CHECK_STR(t, "I told you already,\nthe money is gone and nobody "
 	    "knows where.");
@@ -44,7 +44,7 @@ TEST(breaks_at_punctuation)
 TEST(not_after_article)
 {
 	char *t = lay_rebreak("We walked all the way down to the old "
-	    "harbour in the rain", SUB_SRT, 30, 2);
+	    "harbour in the rain", SUB_SRT, 30, 2, 0);
 	const char *nl;
 
 	CHECK(t != NULL);
@@ -57,13 +57,23 @@ TEST(not_after_article)
 
 TEST(fits_untouched)
 {
-	CHECK(lay_rebreak("Short line.\nAnother.", SUB_SRT, 42, 2) == NULL);
+	CHECK(lay_rebreak("Short line.\nAnother.", SUB_SRT, 42, 2, 0) == NULL);
+}
+
+TEST(one_line_when_it_fits)
+{
+	char *t = lay_rebreak("Short line.\nAnother.", SUB_SRT, 42, 2, 1);
+
+	CHECK_STR(t, "Short line. Another.");
+	free(t);
+	/* Dialogue stays on two lines. */
+	CHECK(lay_rebreak("- Yes?\n- No.", SUB_SRT, 42, 2, 1) == NULL);
 }
 
 TEST(dialogue_kept)
 {
 	char *t = lay_rebreak("- Where were you last night, when it all "
-	    "happened?\n- Home.", SUB_SRT, 42, 2);
+	    "happened?\n- Home.", SUB_SRT, 42, 2, 0);
 
 	/* Nothing better exists: one line per speaker stays. */
 	CHECK(t == NULL);
@@ -81,7 +91,7 @@ TEST(tags_are_invisible)
 TEST(tag_with_space_not_split)
 {
 	char *t = lay_rebreak("<font color=\"red\">one two three four five "
-	    "six seven</font>", SUB_SRT, 20, 2);
+	    "six seven</font>", SUB_SRT, 20, 2, 0);
 
 	CHECK(t != NULL);
 	CHECK(strstr(t, "<font color=\"red\">") != NULL);
@@ -107,7 +117,7 @@ TEST(random_texts_keep_words)
 			if (k + 1 < n)
 				strcat(buf, rand() % 5 ? " " : "\n");
 		}
-		t = lay_rebreak(buf, SUB_SRT, 42, 2);
+		t = lay_rebreak(buf, SUB_SRT, 42, 2, 0);
 		if (t == NULL)
 			continue;
 		a = joined(buf);
@@ -166,6 +176,7 @@ main(void)
 	RUN(&h, breaks_at_punctuation);
 	RUN(&h, not_after_article);
 	RUN(&h, fits_untouched);
+	RUN(&h, one_line_when_it_fits);
 	RUN(&h, dialogue_kept);
 	RUN(&h, tags_are_invisible);
 	RUN(&h, tag_with_space_not_split);
