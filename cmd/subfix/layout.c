@@ -99,6 +99,8 @@ struct word {
 	long		 vis;		/* visible characters */
 	int		 dash;		/* starts a dialogue line */
 	int		 nl;		/* a line break came before it */
+	double		 bc;		/* cost of a break before it */
+	long		 pre;		/* span(0, this word) */
 	char		 bare[16];	/* lower-case letters, for the lists */
 };
 
@@ -226,16 +228,25 @@ break_cost(const struct word *a, const struct word *b)
 	return c;
 }
 
-/* Visible length of words [i, j) on one line. */
+/* Visible length of words [i, j) on one line (j > i). */
 static long
 span(const struct word *w, size_t i, size_t j)
 {
-	long n = 0;
-	size_t k;
+	return w[j - 1].pre + w[j - 1].vis - w[i].pre;
+}
 
-	for (k = i; k < j; k++)
-		n += w[k].vis + (k > i);
-	return n;
+/* Fills each word's bc and pre, so the programme does no string work. */
+static void
+prepare(struct word *w, size_t n)
+{
+	size_t i;
+	long at = 0;
+
+	for (i = 0; i < n; i++) {
+		w[i].pre = at;
+		at += w[i].vis + 1;
+		w[i].bc = i > 0 ? break_cost(&w[i - 1], &w[i]) : 0;
+	}
 }
 
 /*
@@ -269,7 +280,7 @@ best_layout(const struct word *w, size_t n, long k, long max, size_t *brk)
 				if (len > max)
 					c += 1e6 * (double)(len - max);
 				if (i > 0) {
-					c += break_cost(&w[i - 1], &w[i]);
+					c += w[i].bc;
 					/* The lower line rather the longer. */
 					if (l == L && span(w, from[AT(i, l - 1)],
 					    i) > len)
@@ -339,6 +350,7 @@ lay_rebreak(const char *text, enum sub_fmt m, long max_chars,
 		out = join(w, n, brk, nd + 1);
 		goto out;
 	}
+	prepare(w, n);
 	/* The fewest lines that fit, a few over the limit rather than
 	 * lines too wide for the screen; else the limit, overflowing. */
 	for (k = 1; k <= max_lines + 3 && (size_t)k <= n; k++)
