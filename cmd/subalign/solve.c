@@ -175,6 +175,7 @@ rsum(const double *pre, long nr, long a, long b)
  * distance so a flat fit keeps the segment's offset.
  */
 #define REFINE	25
+#define KEEP	0.02	/* score margin that justifies moving cues */
 static void
 refine(const double *pre, long nr, long a0, long b0, long *lag)
 {
@@ -339,6 +340,39 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 			refine(pre, nr, a0, b0, &res->lag[k]);
 		}
 		res->score = tot > 0 ? res->score / tot : 0;
+	}
+	/*
+	 * Do no harm: when the subtitles as they are fit the reference
+	 * within KEEP of the best alignment's score (speech all the way
+	 * through, a clip too short to tell), the evidence does not justify
+	 * moving them, and they stay as they are.  (On the 6 s dialogue clip
+	 * of ../shared/data/video, speech 98 % of the time, the best fit
+	 * moved the correct captions 0.55 s for 0.017 more agreement.)
+	 */
+	{
+		double id = 0;
+		long tot = 0;
+
+		for (k = 0; k < n; k++) {
+			long a0 = cue_a(&c[k], 1), b0 = cue_b(&c[k], 1);
+
+			id += rsum(pre, nr, a0, b0);
+			tot += b0 - a0;
+		}
+		id = tot > 0 ? id / tot : 0;
+		if (id >= res->score - KEEP) {
+			for (k = 0; k < n; k++) {
+				long a0 = cue_a(&c[k], 1), b0 = cue_b(&c[k], 1);
+				double fit = rsum(pre, nr, a0, b0);
+
+				res->lag[k] = res->seg[k] = 0;
+				res->conf[k] = b0 > a0 ?
+				    (fit / (b0 - a0) + 1) / 2 : 0;
+			}
+			res->scale = 1;
+			res->score = id;
+			res->nsplit = 0;
+		}
 	}
 	rv = 0;
 out:
