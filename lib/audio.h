@@ -56,4 +56,24 @@ void	 au_close(struct au *a);
 /* Level of a linear amplitude in dBFS, floored at -120. */
 double	 au_db(double amp);
 
+/*
+ * Sound files through libsndfile (audio_file.c): WAV (RIFF, RF64), W64,
+ * FLAC and AIFF, read as mono float at a chosen rate (the channels
+ * averaged, then a windowed-sinc resampler: Blackman window, 8 zero
+ * crossings, cut-off at 0.95 of the lower Nyquist frequency).
+ *
+ * au_sndfile_format says, from the first bytes of path, whether it is one
+ * of those formats, so a caller can choose this reader by the file's
+ * format rather than its name.  au_file_open returns a handle freed by
+ * au_file_close, or NULL with e filled (EX_NOINPUT, EX_DATAERR).
+ * au_file_read fills up to n samples and returns how many, 0 at the end,
+ * -1 with e filled; it fills short only at the end.
+ */
+struct au_file;
+
+int	 au_sndfile_format(const char *path);
+struct au_file *au_file_open(const char *path, int rate, struct rerr *e);
+long	 au_file_read(struct au_file *f, float *buf, long n, struct rerr *e);
+void	 au_file_close(struct au_file *f);
+
 #endif /* REEL_AUDIO_H */

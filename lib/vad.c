@@ -3,11 +3,13 @@
  * floor.  See vad.h for the method and the contract.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <fftw3.h>
 
+#include "audio.h"
 #include "media.h"
 #include "vad.h"
 
@@ -88,7 +90,7 @@ grow(struct vad *v)
 static int
 frame(struct vad *v)
 {
-	float p, fl, d;
+	float p, fl;
 	double sum = 0, lvl = 0;
 	int k, j;
 
@@ -100,16 +102,18 @@ frame(struct vad *v)
 		    + 1e-10f;
 		v->ps[k] = v->infr || v->nsub ? ALPHA * v->ps[k] +
 		    (1 - ALPHA) * p : p;
-		if (v->ps[k] < v->curmin[k])
+		/* The first frames are partly the zeros before the signal:
+		 * their power would drag the floor down for 2 s. */
+		if (v->ps[k] < v->curmin[k] && v->next_end >= N)
 			v->curmin[k] = v->ps[k];
 		fl = v->curmin[k];
 		for (j = 0; j < v->nsub && j < NSUB; j++)
 			if (v->submin[j][k] < fl)
 				fl = v->submin[j][k];
 		fl *= BIAS;
-		d = 10 * log10f(v->ps[k] / fl);
-		if (d > 0)
-			sum += d;
+		/* Only power above the floor counts: no log for the rest. */
+		if (v->ps[k] > fl)
+			sum += 10 * log10f(v->ps[k] / fl);
 		lvl += v->ps[k];
 	}
 	if (++v->infr == SUBW) {
@@ -208,29 +212,114 @@ int
 vad_file(const char *path, float **prob, long *n, double *dur,
     struct rerr *e)
 {
-	struct media *m;
-	struct vad *v;
-	const float *p;
-	float buf[8192];
-	long got, total = 0;
+	return vad_file_with(path, VAD_AUTO, prob, n, dur, e);
+}
 
-	if ((m = media_open_audio(path, VAD_RATE, e)) == NULL)
-		return e->code;
-	if ((v = vad_open(e)) == NULL) {
-		media_close(m);
-		return e->code;
+/*
+ * The decoder runs in a thread of its own, a few blocks ahead of the
+ * detector: decoding and resampling are three quarters of the work, and
+ * the detector's quarter then costs no wall time on a second core.
+ */
+#define QBLK	8192		/* samples per block */
+#define QN	8		/* blocks in flight */
+
+struct feed {
+	struct media	*m;
+	struct au_file	*af;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	float		 blk[QN][QBLK];
+	long		 len[QN];	/* samples, 0 at the end, -1 error */
+	int		 head, count, stop;
+	struct rerr	 e;
+};
+
+static void *
+feeder(void *arg)
+{
+	struct feed *f = arg;
+	int tail = 0;
+	long got;
+
+	for (;;) {
+		pthread_mutex_lock(&f->mu);
+		while (f->count == QN && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		/* Slot tail is ours until count says it is full. */
+		got = f->af != NULL ? au_file_read(f->af, f->blk[tail], QBLK,
+		    &f->e) : media_read_audio(f->m, f->blk[tail], QBLK, &f->e);
+		pthread_mutex_lock(&f->mu);
+		f->len[tail] = got;
+		f->count++;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		tail = (tail + 1) % QN;
+		if (got <= 0)
+			break;
 	}
-	while ((got = media_read_audio(m, buf, 8192, e)) > 0) {
+	return NULL;
+}
+
+int
+vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
+    double *dur, struct rerr *e)
+{
+	struct feed *f;
+	struct vad *v = NULL;
+	const float *p;
+	pthread_t th;
+	long got, total = 0;
+	int rv = 0, started = 0;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
+	if (src == VAD_AUTO)
+		src = au_sndfile_format(path) ? VAD_SNDFILE : VAD_LIBAV;
+	if (src == VAD_SNDFILE) {
+		if ((f->af = au_file_open(path, VAD_RATE, e)) == NULL)
+			goto fail;
+	} else if ((f->m = media_open_audio(path, VAD_RATE, e)) == NULL)
+		goto fail;
+	if ((v = vad_open(e)) == NULL)
+		goto fail;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (pthread_create(&th, NULL, feeder, f) != 0) {
+		rerr_set(e, EX_SOFTWARE, NULL, 0, "cannot start a thread");
+		goto fail;
+	}
+	started = 1;
+	for (;;) {
+		pthread_mutex_lock(&f->mu);
+		while (f->count == 0)
+			pthread_cond_wait(&f->cv, &f->mu);
+		got = f->len[f->head];
+		pthread_mutex_unlock(&f->mu);
+		if (got <= 0)
+			break;
 		total += got;
-		if (vad_push(v, buf, got) != 0) {
+		rv = vad_push(v, f->blk[f->head], got);
+		pthread_mutex_lock(&f->mu);
+		f->head = (f->head + 1) % QN;
+		f->count--;
+		if (rv != 0)
+			f->stop = 1;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (rv != 0) {
 			rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
 			goto fail;
 		}
 	}
-	if (got < 0)
+	pthread_join(th, NULL);
+	started = 0;
+	if (got < 0) {
+		*e = f->e;
 		goto fail;
-	media_close(m);
-	m = NULL;
+	}
 	*n = vad_finish(v, &p, NULL);
 	if ((*prob = malloc((size_t)(*n > 0 ? *n : 1) * sizeof(float)))
 	    == NULL) {
@@ -240,9 +329,18 @@ vad_file(const char *path, float **prob, long *n, double *dur,
 	memcpy(*prob, p, (size_t)*n * sizeof(float));
 	*dur = (double)total / VAD_RATE;
 	vad_close(v);
+	media_close(f->m);
+	au_file_close(f->af);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f);
 	return 0;
 fail:
-	media_close(m);
+	if (started)
+		pthread_join(th, NULL);
 	vad_close(v);
+	media_close(f->m);
+	au_file_close(f->af);
+	free(f);
 	return e->code;
 }

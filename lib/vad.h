@@ -15,7 +15,8 @@
  *
  * Feed samples with vad_push() in any chunks; vad_finish() returns the
  * per-frame probabilities.  vad_file() does the whole job for a path any
- * format libavformat reads (through lib/media).
+ * format libavformat reads (through lib/media), or libsndfile (WAV, FLAC,
+ * AIFF, through lib/audio).
  *
  * Ownership: vad_open returns a handle freed by vad_close; the arrays
  * vad_finish hands out belong to the handle.
@@ -49,5 +50,15 @@ void	 vad_close(struct vad *v);
  */
 int	 vad_file(const char *path, float **prob, long *n, double *dur,
 	    struct rerr *e);
+
+/*
+ * The same with the decoder chosen: VAD_AUTO reads WAV, FLAC and AIFF
+ * through libsndfile (lib/audio, chosen by the file's first bytes, not its
+ * name) and everything else through libavformat; VAD_LIBAV and
+ * VAD_SNDFILE force one (tests compare the two).
+ */
+enum vad_src { VAD_AUTO, VAD_LIBAV, VAD_SNDFILE };
+int	 vad_file_with(const char *path, enum vad_src src, float **prob,
+	    long *n, double *dur, struct rerr *e);
 
 #endif /* REEL_VAD_H */

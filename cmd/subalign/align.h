@@ -8,11 +8,11 @@
 
 struct align_opts {
 	const char	*input, *ref, *output, *report;
-	int		 ref_subs, splits;
+	int		 ref_subs, splits, allow_overlap;
 	enum sub_fmt	 to;		/* SUB_NONE: the input's format */
 	double		 min_conf, penalty;
 };
-#define ALIGN_OPTS_DEFAULT { NULL, NULL, NULL, NULL, 0, 1, SUB_NONE, \
+#define ALIGN_OPTS_DEFAULT { NULL, NULL, NULL, NULL, 0, 1, 0, SUB_NONE, \
 	0.15, 5.0 }
 
 /* One cue's interval in 10 ms frames, before alignment. */

@@ -32,7 +32,8 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: subalign [-hV] -r ref [--ref-subs] [-f format] "
 	    "[-o file] [--report file]\n"
 	    "                [--min-confidence c] [--split-penalty s] "
-	    "[--no-splits] [subs]\n");
+	    "[--no-splits]\n"
+	    "                [--allow-overlap] [subs]\n");
 	if (status == 0)
 		fprintf(fp, "\n"
 		    "  -f, --format FMT        output format: srt, vtt, ass, "
@@ -50,14 +51,16 @@ usage(FILE *fp, int status)
 		    "      --split-penalty S   cost of a split, seconds of "
 		    "agreement (default 5)\n"
 		    "      --no-splits         one offset and scale for all "
-		    "cues\n");
+		    "cues\n"
+		    "      --allow-overlap     accept cues that overlap by more "
+		    "than half\n");
 	exit(status);
 }
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT };
+	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT, O_OVERLAP };
 	static const struct option longopts[] = {
 		{ "format",		required_argument,	NULL, 'f' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -69,6 +72,7 @@ main(int argc, char *argv[])
 		{ "min-confidence",	required_argument,	NULL, O_MINCONF },
 		{ "split-penalty",	required_argument,	NULL, O_PEN },
 		{ "no-splits",		no_argument,		NULL, O_NOSPLIT },
+		{ "allow-overlap",	no_argument,		NULL, O_OVERLAP },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct align_opts o = ALIGN_OPTS_DEFAULT;
@@ -108,6 +112,9 @@ main(int argc, char *argv[])
 			break;
 		case O_NOSPLIT:
 			o.splits = 0;
+			break;
+		case O_OVERLAP:
+			o.allow_overlap = 1;
 			break;
 		default:
 			usage(stderr, EX_USAGE);

@@ -81,8 +81,8 @@ cmp_cue(const void *a, const void *b)
 
 /* The cues of doc, sorted by start; reversed cues are an error. */
 static int
-cues_of(const struct sub_doc *doc, const char *name, struct align_cue **out,
-    size_t *n, struct rerr *e)
+cues_of(const struct sub_doc *doc, const char *name, int allow_overlap,
+    struct align_cue **out, size_t *n, struct rerr *e)
 {
 	struct align_cue *c;
 	size_t i, k = 0;
@@ -109,14 +109,67 @@ cues_of(const struct sub_doc *doc, const char *name, struct align_cue **out,
 		return rerr_set(e, EX_DATAERR, name, 0, "no cues");
 	}
 	qsort(c, k, sizeof(*c), cmp_cue);
+	/*
+	 * Cues that overlap a little (a hand-timed file, two speakers) are
+	 * normal; one that overlaps another by more than half of the
+	 * shorter is a broken file (a track merged twice, ends that are
+	 * really the next start) unless the caller says it is meant.
+	 */
+	for (i = 1; i < k && !allow_overlap; i++) {
+		size_t j;
+
+		for (j = i; j-- > 0 && c[j].a <= c[i].a;) {
+			double ov = (c[j].b < c[i].b ? c[j].b : c[i].b) - c[i].a;
+			double sh = c[j].b - c[j].a < c[i].b - c[i].a ?
+			    c[j].b - c[j].a : c[i].b - c[i].a;
+
+			if (ov > 0 && ov > 0.5 * sh) {
+				long la = doc->v[c[j].item].line;
+				long lb = doc->v[c[i].item].line;
+
+				free(c);
+				return rerr_set(e, EX_DATAERR, name,
+				    la > lb ? la : lb, "cue overlaps the cue "
+				    "at line %ld by %.3f s, more than half of "
+				    "the shorter (--allow-overlap if it is "
+				    "meant)", la > lb ? lb : la, ov);
+			}
+			if (i - j > 8)	/* long-past cues cannot reach */
+				break;
+		}
+	}
 	*out = c;
 	*n = k;
 	return 0;
 }
 
-/* The reference signal, -1..1 per 10 ms frame. */
+/* Seconds covered by at least one cue (c sorted by start). */
+static double
+cue_time(const struct align_cue *c, size_t n)
+{
+	double t = 0, end = -1e300;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		double a = c[k].a > end ? c[k].a : end;
+
+		if (c[k].b > a)
+			t += c[k].b - a;
+		if (c[k].b > end)
+			end = c[k].b;
+	}
+	return t;
+}
+
+/*
+ * The reference signal, -1..1 per 10 ms frame.  Audio with almost no
+ * speech (under 1 s, or under 5 % of the time the cues cover: noise,
+ * music, silence, the wrong file) is refused: no offset found in it
+ * could be right.
+ */
 static int
-reference(const struct align_opts *o, float **r, long *nr, struct rerr *e)
+reference(const struct align_opts *o, double cuetime, float **r, long *nr,
+    struct rerr *e)
 {
 	long i, sp = 0;
 	double dur;
@@ -128,7 +181,7 @@ reference(const struct align_opts *o, float **r, long *nr, struct rerr *e)
 		int rv;
 
 		if ((rv = read_subs(o->ref, &d, e)) != 0 ||
-		    (rv = cues_of(&d, o->ref, &c, &n, e)) != 0) {
+		    (rv = cues_of(&d, o->ref, 1, &c, &n, e)) != 0) {
 			sub_doc_free(&d);
 			return rv;
 		}
@@ -155,9 +208,10 @@ reference(const struct align_opts *o, float **r, long *nr, struct rerr *e)
 			sp++;
 		(*r)[i] = 2 * (*r)[i] - 1;
 	}
-	if (sp < 100)
+	if (sp < 100 || sp / 100.0 < 0.05 * cuetime)
 		return rerr_set(e, EX_DATAERR, o->ref, 0,
-		    "no speech found in the audio (%ld ms)", sp * 10);
+		    "no speech in the audio: %.2f s found for %.1f s of "
+		    "subtitles", sp / 100.0, cuetime);
 	return 0;
 }
 
@@ -238,8 +292,9 @@ align_run(const struct align_opts *o)
 	int rv;
 
 	if ((rv = read_subs(o->input, &doc, &e)) != 0 ||
-	    (rv = cues_of(&doc, cli_name(o->input), &c, &n, &e)) != 0 ||
-	    (rv = reference(o, &r, &nr, &e)) != 0) {
+	    (rv = cues_of(&doc, cli_name(o->input), o->allow_overlap, &c, &n,
+	    &e)) != 0 ||
+	    (rv = reference(o, cue_time(c, n), &r, &nr, &e)) != 0) {
 		cli_report(&e);
 		goto out;
 	}

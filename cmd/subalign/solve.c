@@ -21,11 +21,17 @@ static const double ratios[] = {
 	30 / 25.0, 25 / 30.0
 };
 
+/*
+ * A cross-correlator at 1/d of the frame rate: the framerate search runs
+ * at d = 4 (40 ms, plenty to compare peak heights, and 4 times less FFT
+ * work), the final lags at d = 1.  Single precision: the sums are of at
+ * most a few hundred thousand terms of magnitude 1.
+ */
 struct xc {
-	long		 L, nr;
-	double		*buf;
-	fftw_complex	*R, *C;
-	fftw_plan	 fwd, inv;
+	long		 L, nr, d;
+	float		*buf;
+	fftwf_complex	*R, *C;
+	fftwf_plan	 fwd, inv;
 };
 
 /*
@@ -65,66 +71,81 @@ cue_b(const struct align_cue *c, double s)
 }
 
 static int
-xc_init(struct xc *x, const float *r, long nr, long nc)
+xc_init(struct xc *x, const float *r, long nr, long nc, long d)
 {
 	long i;
 
+	memset(x, 0, sizeof(*x));
+	x->d = d;
 	x->L = 1;
-	while (x->L < nr + nc)
+	while (x->L < (nr + nc) / d + 2)
 		x->L <<= 1;
 	x->nr = nr;
-	x->buf = fftw_alloc_real((size_t)x->L);
-	x->R = fftw_alloc_complex((size_t)x->L / 2 + 1);
-	x->C = fftw_alloc_complex((size_t)x->L / 2 + 1);
+	x->buf = fftwf_alloc_real((size_t)x->L);
+	x->R = fftwf_alloc_complex((size_t)x->L / 2 + 1);
+	x->C = fftwf_alloc_complex((size_t)x->L / 2 + 1);
 	if (x->buf == NULL || x->R == NULL || x->C == NULL)
 		return -1;
-	x->fwd = fftw_plan_dft_r2c_1d((int)x->L, x->buf, x->C, FFTW_ESTIMATE);
-	x->inv = fftw_plan_dft_c2r_1d((int)x->L, x->C, x->buf, FFTW_ESTIMATE);
-	memset(x->buf, 0, (size_t)x->L * sizeof(double));
+	x->fwd = fftwf_plan_dft_r2c_1d((int)x->L, x->buf, x->C,
+	    FFTW_ESTIMATE);
+	x->inv = fftwf_plan_dft_c2r_1d((int)x->L, x->C, x->buf,
+	    FFTW_ESTIMATE);
+	if (x->fwd == NULL || x->inv == NULL)
+		return -1;
+	memset(x->buf, 0, (size_t)x->L * sizeof(float));
 	for (i = 0; i < nr; i++)
-		x->buf[i] = r[i];
-	fftw_execute(x->fwd);
-	memcpy(x->R, x->C, ((size_t)x->L / 2 + 1) * sizeof(fftw_complex));
+		x->buf[i / d] += r[i] / (float)d;
+	fftwf_execute(x->fwd);
+	memcpy(x->R, x->C, ((size_t)x->L / 2 + 1) * sizeof(fftwf_complex));
 	return 0;
 }
 
 static void
 xc_free(struct xc *x)
 {
-	fftw_destroy_plan(x->fwd);
-	fftw_destroy_plan(x->inv);
-	fftw_free(x->buf);
-	fftw_free(x->R);
-	fftw_free(x->C);
+	if (x->fwd != NULL)
+		fftwf_destroy_plan(x->fwd);
+	if (x->inv != NULL)
+		fftwf_destroy_plan(x->inv);
+	fftwf_free(x->buf);
+	fftwf_free(x->R);
+	fftwf_free(x->C);
 }
 
 /*
  * Correlates the cue signal at scale s with the reference: afterwards
- * buf[lag mod L] = sum_t c(t) r(t + lag).  Returns the best lag.
+ * buf[lag mod L] = sum_t c(t) r(t + lag) / d, lag in units of d frames.
+ * Returns the best lag in frames, and its value (in frame units) in *best.
  */
 static long
 xc_run(struct xc *x, const struct align_cue *c, size_t n, double s,
     double *best)
 {
-	long i, a, b, lag, bl = 0;
-	double re, im, v, bv = -INFINITY;
+	long i, a, b, lag, bl = 0, d = x->d, end = x->L * d;
+	float re, im, v, bv = -INFINITY, w = 1.0f / (float)d;
+	float norm = 1.0f / (float)x->L;
 	size_t k;
 
-	memset(x->buf, 0, (size_t)x->L * sizeof(double));
+	memset(x->buf, 0, (size_t)x->L * sizeof(float));
 	for (k = 0; k < n; k++) {
 		a = cue_a(&c[k], s);
 		b = cue_b(&c[k], s);
-		for (i = a < 0 ? 0 : a; i < b && i < x->L; i++)
-			x->buf[i] = 1;
+		if (d == 1) {
+			for (i = a < 0 ? 0 : a; i < b && i < end; i++)
+				x->buf[i] = 1;
+		} else {
+			for (i = a < 0 ? 0 : a; i < b && i < end; i++)
+				x->buf[i / d] += w;
+		}
 	}
-	fftw_execute(x->fwd);
+	fftwf_execute(x->fwd);
 	for (i = 0; i <= x->L / 2; i++) {	/* conj(C) * R */
 		re = x->C[i][0] * x->R[i][0] + x->C[i][1] * x->R[i][1];
 		im = x->C[i][0] * x->R[i][1] - x->C[i][1] * x->R[i][0];
-		x->C[i][0] = re / x->L;
-		x->C[i][1] = im / x->L;
+		x->C[i][0] = re * norm;
+		x->C[i][1] = im * norm;
 	}
-	fftw_execute(x->inv);
+	fftwf_execute(x->inv);
 	for (i = 0; i < x->L; i++) {
 		v = x->buf[i];
 		if (v > bv) {
@@ -133,8 +154,8 @@ xc_run(struct xc *x, const struct align_cue *c, size_t n, double s,
 		}
 	}
 	lag = bl >= x->L / 2 ? bl - x->L : bl;
-	*best = bv;
-	return lag;
+	*best = (double)bv * (double)d;
+	return lag * d;
 }
 
 /* Sum of r over frames [a, b); frames outside the reference count -1. */
@@ -154,6 +175,7 @@ rsum(const double *pre, long nr, long a, long b)
  * distance so a flat fit keeps the segment's offset.
  */
 #define REFINE	25
+#define KEEP	0.02	/* score margin that justifies moving cues */
 static void
 refine(const double *pre, long nr, long a0, long b0, long *lag)
 {
@@ -187,8 +209,10 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 
 	if (o->ref_subs)	/* cue against cue: whole intervals */
 		lead = tail = 0;
-	if (xc_init(&x, r, nr, ncf) != 0)
+	if (xc_init(&x, r, nr, ncf, 4) != 0) {
+		xc_free(&x);
 		return -1;
+	}
 	for (k = 0; k < sizeof(ratios) / sizeof(ratios[0]); k++) {
 		xc_run(&x, c, n, ratios[k], &v);
 		/* A ratio other than 1 must clearly win: on a short clip a
@@ -202,32 +226,33 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 	s = bs;
 	for (i = -15; i <= 15; i++) {
 		xc_run(&x, c, n, s * (1 + i * 0.0002), &v);
-		if (v > bv * 1.01) {	/* only a clear gain beats a standard ratio */
+		/* Only a clear gain, relative and absolute (0.2 s of
+		 * agreement), beats a standard ratio. */
+		if (v > bv * 1.01 && v > bv + 20) {
 			bv = v;
 			bs = s * (1 + i * 0.0002);
 		}
 	}
 	res->scale = bs;
+	xc_free(&x);
+	if (xc_init(&x, r, nr, ncf, 1) != 0)
+		goto out;
 	lag = xc_run(&x, c, n, bs, &v);
 	/* Peaks of the correlation: the best lag of each +-1 s stretch. */
 	for (np = 0; np < NPEAK && o->splits; np++) {
-		double m = -INFINITY;
-		long ml = 0;
+		float m = -INFINITY;
+		long mi = 0;
 
-		for (i = 0; i < x.L; i++) {
-			long l = i >= x.L / 2 ? i - x.L : i;
-			int near = 0;
-
-			for (j = 0; j < np; j++)
-				if (labs(l - peak[j]) < 100)
-					near = 1;
-			if (!near && x.buf[i] > m) {
+		for (i = 0; i < x.L; i++)
+			if (x.buf[i] > m) {
 				m = x.buf[i];
-				ml = l;
+				mi = i;
 			}
-		}
-		peak[np] = ml;
+		peak[np] = mi >= x.L / 2 ? mi - x.L : mi;
 		pv[np] = m;
+		/* The next peak is at least 1 s away from this one. */
+		for (i = mi - 99; i <= mi + 99; i++)
+			x.buf[(i % x.L + x.L) % x.L] = -INFINITY;
 	}
 	(void)pv;
 	if (!o->splits) {
@@ -315,6 +340,39 @@ align_solve(const float *r, long nr, const struct align_cue *c, size_t n,
 			refine(pre, nr, a0, b0, &res->lag[k]);
 		}
 		res->score = tot > 0 ? res->score / tot : 0;
+	}
+	/*
+	 * Do no harm: when the subtitles as they are fit the reference
+	 * within KEEP of the best alignment's score (speech all the way
+	 * through, a clip too short to tell), the evidence does not justify
+	 * moving them, and they stay as they are.  (On the 6 s dialogue clip
+	 * of ../shared/data/video, speech 98 % of the time, the best fit
+	 * moved the correct captions 0.55 s for 0.017 more agreement.)
+	 */
+	{
+		double id = 0;
+		long tot = 0;
+
+		for (k = 0; k < n; k++) {
+			long a0 = cue_a(&c[k], 1), b0 = cue_b(&c[k], 1);
+
+			id += rsum(pre, nr, a0, b0);
+			tot += b0 - a0;
+		}
+		id = tot > 0 ? id / tot : 0;
+		if (id >= res->score - KEEP) {
+			for (k = 0; k < n; k++) {
+				long a0 = cue_a(&c[k], 1), b0 = cue_b(&c[k], 1);
+				double fit = rsum(pre, nr, a0, b0);
+
+				res->lag[k] = res->seg[k] = 0;
+				res->conf[k] = b0 > a0 ?
+				    (fit / (b0 - a0) + 1) / 2 : 0;
+			}
+			res->scale = 1;
+			res->score = id;
+			res->nsplit = 0;
+		}
 	}
 	rv = 0;
 out:
