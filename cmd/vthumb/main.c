@@ -364,7 +364,7 @@ grab_frame(const struct opts *o, const char *path, const struct
 	h = (int)lrint((double)w * mi->gh / mi->gw / 2) * 2;
 	mo.threads = o->threads;
 	mo.start = t;
-	mo.gw = w;
+	mo.gw = GREY_W;	/* unused here: only the colour copy is full size */
 	mo.cw = w;
 	mo.ch = h;
 	mo.max_errors = o->max_errors > 1000 ? o->max_errors : 1000;

@@ -331,6 +331,43 @@ TEST(snaps_to_onset)
 	free(seg);
 }
 
+/*
+ * A short scene first would hold every later shot to its length (lengths
+ * never grow); it is left out and the shots fall from the longest.
+ */
+TEST(short_first_scene_left_out)
+{
+	static const double b[] = { 0, 1.4, 6, 7.4, 12, 20 };
+	struct tr_scene sc[5];
+	struct tr_opts o = TR_OPTS_DEFAULT;
+	struct tr_seg *seg;
+	double sum = 0;
+	int i, n;
+
+	for (i = 0; i < 5; i++) {
+		memset(&sc[i], 0, sizeof(sc[i]));
+		sc[i].index = i;
+		sc[i].start = b[i];
+		sc[i].end = b[i + 1];
+		sc[i].tin0 = sc[i].tin1 = sc[i].hook = sc[i].luma = -1;
+		sc[i].motion_peak = -1;
+		sc[i].loud = NAN;
+	}
+	o.target = 8.5;
+	CHECK(pick(sc, 5, &o, &seg, &n) == 0);
+	CHECK(n >= 2);
+	CHECK(seg[0].scene != 0);
+	CHECK_NEAR(seg[0].end - seg[0].start, 4, 1e-9);
+	for (i = 0; i < n; i++) {
+		sum += seg[i].end - seg[i].start;
+		if (i > 0)
+			CHECK(seg[i].end - seg[i].start <
+			    seg[i - 1].end - seg[i - 1].start);
+	}
+	CHECK_NEAR(sum, 8.5, 0.0005);
+	free(seg);
+}
+
 TEST(errors)
 {
 	struct tr_scene sc[NSC];
@@ -365,6 +402,7 @@ main(void)
 	RUN(&h, spread_across_film);
 	RUN(&h, seed_is_deterministic);
 	RUN(&h, snaps_to_onset);
+	RUN(&h, short_first_scene_left_out);
 	RUN(&h, errors);
 	return HARNESS_END(&h);
 }
