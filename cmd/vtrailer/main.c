@@ -49,6 +49,7 @@ static const struct option longopts[] = {
 	{ "spoiler-guard", required_argument,	NULL, OPT_GUARD },
 	{ "src",	required_argument,	NULL, OPT_SRC },
 	{ "transition",	required_argument,	NULL, 't' },
+	{ "xfade",	required_argument,	NULL, 'x' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
 	NDJ_LONGOPTS,
@@ -60,9 +61,9 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp,
 "usage: vtrailer [-hVv] [-d seconds] [-M seconds] [-m seconds] [-s seed]\n"
-"                [-t transition] [--fps rate] [--max-bad-rate rate]\n"
-"                [--skip-bad] [--snap seconds] [--spoiler-guard fraction]\n"
-"                [--src name] [file ...]\n");
+"                [-t transition] [-x seconds] [--fps rate]\n"
+"                [--max-bad-rate rate] [--skip-bad] [--snap seconds]\n"
+"                [--spoiler-guard fraction] [--src name] [file ...]\n");
 	if (fp == stdout)
 		fprintf(fp, "\n"
 "  -d, --duration S     length of the trailer in seconds (default 30)\n"
@@ -73,6 +74,7 @@ usage(FILE *fp, int status)
 "  -t, --transition T   cut (default) or crossfade between shots\n"
 "  -V, --version        print the version\n"
 "  -v, --verbose        a summary on stderr\n"
+"  -x, --xfade S        crossfade length with -t crossfade (default 0.5)\n"
 "      --fps R          frame rate (default: from the scenes' frames)\n"
 "      --max-bad-rate R fail when more than R of the records are bad\n"
 "      --skip-bad       report bad records and go on\n"
@@ -303,9 +305,12 @@ emit(const struct opts *o, const struct film *fm, const struct tr_seg *s,
 		json_object_set_new(rec, "order", json_integer(i));
 		json_object_set_new(rec, "transition",
 		    json_string(i == 0 ? "cut" : o->transition));
+		if (i > 0 && o->tr.xfade > 0)
+			ndj_set_real(rec, "transition_dur", o->tr.xfade, 6);
 		json_object_set_new(rec, "scene", json_integer(s[i].scene));
 		ndj_set_real(rec, "score", s[i].score, 4);
-		json_object_set_new(rec, "onset", json_boolean(s[i].snapped));
+		json_object_set_new(rec, "snapped",
+		    json_boolean(s[i].snapped));
 		ndj_write(stdout, rec);
 		json_decref(rec);
 		if (ferror(stdout))
@@ -325,6 +330,7 @@ main(int argc, char *argv[])
 	struct tr_seg *seg = NULL;
 	char err[512], warn[256];
 	const char *last;
+	double xfade = 0.5;
 	int ch, rv, nseg = 0, i, nsnap = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -333,7 +339,7 @@ main(int argc, char *argv[])
 	o.pol = pol;
 	o.transition = "cut";
 	cli_init("vtrailer");
-	while ((ch = getopt_long(argc, argv, "d:hM:m:s:t:Vv", longopts,
+	while ((ch = getopt_long(argc, argv, "d:hM:m:s:t:Vvx:", longopts,
 	    NULL)) != -1)
 		switch (ch) {
 		case 'd':
@@ -366,6 +372,9 @@ main(int argc, char *argv[])
 		case 'v':
 			o.verbose++;
 			break;
+		case 'x':
+			xfade = cli_num(optarg, 0.04, 10, "-x");
+			break;
 		case OPT_FPS:
 			o.tr.fps = cli_num(optarg, 1, 1000, "--fps");
 			break;
@@ -389,6 +398,15 @@ main(int argc, char *argv[])
 		cli_warn("-m: the shortest shot (%g s) is longer than the "
 		    "longest (%g s)", o.tr.min_len, o.tr.max_len);
 		usage(stderr, EX_USAGE);
+	}
+	if (strcmp(o.transition, "crossfade") == 0) {
+		/* vcut needs a shot as long as its crossfades in and out. */
+		if (o.tr.min_len < 2 * xfade) {
+			cli_warn("-m: the shortest shot (%g s) is shorter than "
+			    "two crossfades (%g s)", o.tr.min_len, 2 * xfade);
+			usage(stderr, EX_USAGE);
+		}
+		o.tr.xfade = xfade;
 	}
 	c.o = &o;
 	c.fm = &fm;

@@ -248,6 +248,21 @@ insert(const struct piece *p, int *ix, int k, int j)
 }
 
 /*
+ * The total length k shots must have: the target, plus what crossfades
+ * overlap (vcut overlaps whole frames, so the crossfade is rounded to
+ * them).
+ */
+static double
+need(const struct tr_opts *o, int k)
+{
+	double x = o->xfade;
+
+	if (o->fps > 0)
+		x = round(x * o->fps) / o->fps;
+	return o->target + (k > 1 ? (k - 1) * x : 0);
+}
+
+/*
  * The nominal ramp for k slots: from top (the maximum length, or less
  * when most shots are shorter) to what makes them sum to the target.
  */
@@ -257,20 +272,20 @@ nominal(const struct tr_opts *o, int k, double top, double *d)
 	double a = top, b;
 
 	if (k == 1) {
-		d[0] = o->target;
+		d[0] = need(o, 1);
 		return;
 	}
 	/*
 	 * From the longest to what makes them sum to the target; when that
 	 * would fall below the shortest, from lower down to the shortest.
 	 */
-	b = 2 * o->target / k - a;
+	b = 2 * need(o, k) / k - a;
 	if (b < o->min_len) {
 		b = o->min_len;
-		a = 2 * o->target / k - b;
+		a = 2 * need(o, k) / k - b;
 	}
 	if (b > a || a < o->min_len)
-		a = b = o->target / k;
+		a = b = need(o, k) / k;
 	tr_ramp(a, b, k, d);
 }
 
@@ -470,10 +485,25 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	int *use = NULL, *ix = NULL, *tmp = NULL, np, i, k, kk, b, no;
 	int mono = 1, rv = -1;
 	struct tr_seg *seg = NULL;
+	struct tr_opts oo;
 
 	*out = NULL;
 	*nout = 0;
 	*warn = '\0';
+	/*
+	 * A shot must be as long as its crossfades in and out, in the whole
+	 * frames vcut rounds them to.
+	 */
+	oo = *o;
+	if (oo.xfade > 0) {
+		double x2 = 2 * (need(&oo, 2) - oo.target);
+
+		if (oo.min_len < x2)
+			oo.min_len = x2;
+		if (oo.max_len < oo.min_len)
+			oo.max_len = oo.min_len;
+		o = &oo;
+	}
 	if (n == 0) {
 		snprintf(err, errlen, "no scene records");
 		return -1;
@@ -521,7 +551,8 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	qsort(caps, np, sizeof(double), cmp_up);
 	top = fmax(o->min_len, fmin(o->max_len, caps[np / 4]));
 	free(caps);
-	k = (int)floor(2 * o->target / (top + o->min_len) + 1e-9);
+	k = (int)floor(2 * o->target / (top + o->min_len - 2 * o->xfade) +
+	    1e-9);
 	if (k < 1)
 		k = 1;
 	if (k > np)
@@ -572,7 +603,7 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	}
 	k = kk;
 	nominal(o, k, top, d);
-	while (room(p, ix, k, 1) < o->target - 1e-9) {
+	while (room(p, ix, k, 1) < need(o, k) - 1e-9) {
 		/*
 		 * The step that adds the most room: a piece joins (ties by
 		 * interest), or a short piece that holds back every later
@@ -617,7 +648,7 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 		} else
 			break;
 	}
-	if (room(p, ix, k, 1) < o->target - 1e-9) {
+	if (room(p, ix, k, 1) < need(o, k) - 1e-9) {
 		/* Every piece, lengths free to vary. */
 		mono = 0;
 		snprintf(warn, warnlen, "too few long scenes for rising "
@@ -643,8 +674,8 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	if (mono && k > 0)
 		top = fmax(o->min_len, fmin(o->max_len, p[ix[0]].cap));
 	nominal(o, k, top, d);
-	fit(p, ix, k, d, mono, lround(o->target / u) * u, l);
-	apportion(p, ix, k, l, u, o->target, nu);
+	fit(p, ix, k, d, mono, lround(need(o, k) / u) * u, l);
+	apportion(p, ix, k, l, u, need(o, k), nu);
 
 	/* Step 6. */
 	no = tr_onsets(a, na, on);

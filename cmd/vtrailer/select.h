@@ -26,10 +26,11 @@
  *  5. Final lengths: min(e_i, s d_i), where d_i is the nominal ramp, e_i
  *     the smallest capacity of the slots up to i (so lengths never grow
  *     along the trailer) and s the scale that makes them sum to the
- *     target.  Lengths are whole frames when the frame rate is known
- *     (else whole milliseconds), apportioned so the sum is the target
- *     rounded to that unit: the documented tolerance is half a frame
- *     (half a millisecond).
+ *     target (plus what crossfades overlap, so the rendered trailer has
+ *     the target length).  Lengths are whole frames when the frame rate
+ *     is known (else whole milliseconds), apportioned so the sum is the
+ *     target rounded to that unit: the documented tolerance is half a
+ *     frame (half a millisecond).
  *  6. Each segment sits in its piece where the sound is loudest (the
  *     middle without audio windows), then moves by at most the snap
  *     distance so it starts on the nearest strong audio onset.
@@ -65,8 +66,9 @@ struct tr_opts {
 	double	 snap;		/* seconds a segment may move to an onset */
 	double	 fps;		/* > 0: lengths in whole frames */
 	unsigned long long seed;	/* 0: no jitter */
+	double	 xfade;		/* crossfade overlapping the shots, s */
 };
-#define TR_OPTS_DEFAULT { 30, 1.0, 4.0, 0.2, 0.3, 0, 0 }
+#define TR_OPTS_DEFAULT { 30, 1.0, 4.0, 0.2, 0.3, 0, 0, 0 }
 
 struct tr_seg {
 	double	 start, end;

@@ -55,7 +55,7 @@ ls trailer.d | grep -c 'thumb-.*\.jpg' | sed 's/^/  images: /'
 echo "contact sheet: trailer.d/sheet.jpg," \
     "$(ffprobe -v error -show_entries stream=width,height -of csv=p=0:s=x trailer.d/sheet.jpg)"
 echo "trailer shots (trailer.d/segments.ndjson): shorter toward the end, none from the last fifth"
-jq -r '"  \(.order): \(.start)-\(.end) s (\(.dur) s) from scene \(.scene), on an onset: \(.onset)"' \
+jq -r '"  \(.order): \(.start)-\(.end) s (\(.dur) s) from scene \(.scene), on an onset: \(.snapped)"' \
     trailer.d/segments.ndjson
 jq -s '"  total \(map(.dur) | add) s"' -r trailer.d/segments.ndjson
 if [ -f trailer.d/trailer.mp4 ]; then

@@ -104,6 +104,32 @@ TEST(sum_is_target)
 		}
 }
 
+/*
+ * With crossfades, the shots are longer by what the crossfades overlap
+ * (whole frames, rounded as vcut rounds them), so the rendered trailer
+ * has the target length.
+ */
+TEST(crossfades_add_their_overlap)
+{
+	struct tr_scene sc[NSC];
+	struct tr_opts o = TR_OPTS_DEFAULT;
+	struct tr_seg *seg;
+	double sum = 0;
+	int n, k;
+
+	film(sc);
+	o.target = 30;
+	o.fps = 25;
+	o.xfade = 0.5;		/* 12.5 frames: vcut overlaps 13 */
+	CHECK(pick(sc, NSC, &o, &seg, &n) == 0);
+	for (k = 0; k < n; k++) {
+		sum += seg[k].end - seg[k].start;
+		CHECK(seg[k].end - seg[k].start >= 2 * 0.52 - 1e-9);
+	}
+	free(seg);
+	CHECK_NEAR(sum - (n - 1) * 0.52, 30, 0.02 + 1e-9);
+}
+
 TEST(chronological_inside_scenes)
 {
 	struct tr_scene sc[NSC];
@@ -394,6 +420,7 @@ main(void)
 	struct harness h = { 0 };
 
 	RUN(&h, sum_is_target);
+	RUN(&h, crossfades_add_their_overlap);
 	RUN(&h, chronological_inside_scenes);
 	RUN(&h, spoiler_guard_holds);
 	RUN(&h, pacing_rises);
