@@ -414,8 +414,10 @@ main(int argc, char *argv[])
 		goto out;
 	if ((rv = ndj_policy_end(&o.pol)) != 0)
 		goto out;
-	qsort(fm.a, fm.na, sizeof(*fm.a), cmp_audio);
-	qsort(fm.on, fm.no, sizeof(*fm.on), cmp_double);
+	if (fm.na > 0)
+		qsort(fm.a, fm.na, sizeof(*fm.a), cmp_audio);
+	if (fm.no > 0)
+		qsort(fm.on, fm.no, sizeof(*fm.on), cmp_double);
 	if (o.tr.fps == 0)
 		o.tr.fps = scene_fps(&fm);
 	last = cli_name(argc > 0 ? argv[argc - 1] : "-");

@@ -376,11 +376,15 @@ apportion(const struct piece *p, const int *ix, int k, const double *l,
 	int *ord = malloc(k * sizeof(int)), i;
 	long want = lround(target / u), have = 0;
 
+	/*
+	 * A millionth of a unit of slack: a length fitted to exactly the
+	 * minimum may come out a hair under it, and must not lose a frame.
+	 */
 	for (i = 0; i < k; i++) {
-		double capu = floor(p[ix[i]].cap / u + 1e-9);
+		double capu = floor(p[ix[i]].cap / u + 1e-6);
 		double x = fmin(l[i] / u, capu);
 
-		n[i] = (long)floor(x + 1e-9);
+		n[i] = (long)floor(x + 1e-6);
 		have += n[i];
 		if (fr != NULL)
 			fr[i] = n[i] + 1 <= capu ? x - n[i] : -1;

@@ -122,11 +122,13 @@ TEST(crossfades_add_their_overlap)
 	o.fps = 25;
 	o.xfade = 0.5;		/* 12.5 frames: vcut overlaps 13 */
 	CHECK(pick(sc, NSC, &o, &seg, &n) == 0);
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n; k++)
 		sum += seg[k].end - seg[k].start;
-		CHECK(seg[k].end - seg[k].start >= 2 * 0.52 - 1e-9);
-	}
+	for (k = 0; k < n; k++)
+		if (seg[k].end - seg[k].start < 2 * 0.52 - 1e-9)
+			break;
 	free(seg);
+	CHECK_INT(k, n);
 	CHECK_NEAR(sum - (n - 1) * 0.52, 30, 0.02 + 1e-9);
 }
 
