@@ -184,7 +184,9 @@ make_pieces(const struct tr_scene *sc, int n, const struct tr_opts *o,
 		if (u1 > guard_t)
 			u1 = guard_t;
 		len = u1 - u0;
-		if (len < o->min_len - 1e-9)
+		/* Room for the shortest shot even after the frame grid. */
+		if (len < o->min_len + 2 * (o->fps > 0 ? 1 / o->fps : 0.001) -
+		    1e-9)
 			continue;
 		k = (int)floor(len / (2 * o->max_len));
 		if (k < 1)
@@ -517,6 +519,16 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	guard_t = f0 + (1 - o->guard) * (f1 - f0);
 	if ((np = make_pieces(sc, n, o, guard_t, &p)) < 0)
 		goto nomem;
+	/*
+	 * Lengths are whole units (frames, or milliseconds): a piece holds
+	 * the units that fit between grid points inside it.
+	 */
+	u = o->fps > 0 ? 1 / o->fps : 0.001;
+	for (i = 0; i < np; i++) {
+		double g = floor(p[i].p1 / u + 1e-9) - ceil(p[i].p0 / u - 1e-9);
+
+		p[i].cap = fmax(0, fmin(floor(p[i].cap / u + 1e-9), g)) * u;
+	}
 	for (i = 0; i < np; i++)
 		material += p[i].cap;
 	if (np == 0) {
@@ -665,12 +677,9 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	}
 
 	/*
-	 * Step 5: whole units.  Capacities go onto the grid first, so the
+	 * Step 5: whole units.  Capacities are on the grid already, so the
 	 * fitted lengths apportion to the target exactly.
 	 */
-	u = o->fps > 0 ? 1 / o->fps : 0.001;
-	for (i = 0; i < np; i++)
-		p[i].cap = floor(p[i].cap / u + 1e-9) * u;
 	/*
 	 * Now that the shots are known, the ramp can start as high as the
 	 * first of them allows.
