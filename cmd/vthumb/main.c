@@ -26,7 +26,11 @@
 #define MAX_ASPECT	8
 #define GREY_W		128
 #define WINDOW_S	1.6	/* seconds decoded per candidate window */
+#define FAST_WIN_S	0.2	/* the same with --fast, for scenes with no
+				   usable keyframe */
 #define MARGIN_S	0.3	/* kept away from scene boundaries */
+#define EDGE_S		0.2	/* and from the keyframe a window starts on */
+#define AFTER_S		0.4	/* decoded after a window, for its flashes */
 
 struct opts {
 	double	 aspect[MAX_ASPECT];
@@ -360,7 +364,7 @@ grab_frame(const struct opts *o, const char *path, const struct
 	h = (int)lrint((double)w * mi->gh / mi->gw / 2) * 2;
 	mo.threads = o->threads;
 	mo.start = t;
-	mo.gw = w;
+	mo.gw = GREY_W;	/* unused here: only the colour copy is full size */
 	mo.cw = w;
 	mo.ch = h;
 	mo.max_errors = o->max_errors > 1000 ? o->max_errors : 1000;
@@ -508,31 +512,66 @@ focus_of(struct tcand *c, const struct media_info *mi)
 }
 
 /*
- * Refines scene s: decodes a window from its best keyframe (or from its
- * middle when it has none) and keeps the best frame of it.
+ * The keyframe a window in scene s decodes from: kidx when the scene has
+ * a usable keyframe, else the last keyframe at or before the scene's
+ * first usable time, rejected or not (it is only where decoding starts:
+ * a scene whose keyframe sits on its cut has no usable keyframe but still
+ * decodes cheaply from it).  -1 when there is none.
+ */
+static int
+anchor_of(const struct clip *kf, const struct tscene *s, int kidx)
+{
+	int i, a = -1;
+
+	if (kidx >= 0)
+		return kidx;
+	for (i = 0; i < kf->n && kf->c[i].t <= s->start + MARGIN_S + 1e-6;
+	    i++)
+		a = i;
+	return a;
+}
+
+/*
+ * Refines scene s: decodes a window of win seconds from the frames after
+ * its anchor keyframe and keeps the best frame of it.  Decoding starts on
+ * the keyframe itself, so a window costs its own frames and no more: a
+ * seek to any earlier time would land on the keyframe before, up to a
+ * whole GOP back.
  */
 static int
 refine(const struct opts *o, struct clip *kf, const struct tscene *sc,
-    int si, int kidx, double med, struct clip *out)
+    int si, int kidx, double med, double win, struct clip *out)
 {
 	struct clip w;
 	const struct tscene *s = &sc[si];
-	double t0, t1, fps = kf->mi.fps;
-	int i, best = -1, rv;
+	double t0, t1, d0, fps = kf->mi.fps;
+	int i, best = -1, soft = -1, rv, a = anchor_of(kf, s, kidx);
 
 	memset(&w, 0, sizeof(w));
 	w.path = kf->path;
-	t0 = kidx >= 0 ? kf->c[kidx].t : (s->start + s->end) / 2 - WINDOW_S / 2;
-	if (t0 < s->start + MARGIN_S)
-		t0 = s->start + MARGIN_S;
-	t1 = t0 + WINDOW_S;
+	t0 = s->start + MARGIN_S;
+	/*
+	 * A usable keyframe is a candidate itself (encoders keep them
+	 * sharpest); after a rejected one, the frames right behind it see
+	 * too little of what was before to judge flashes.
+	 */
+	if (a >= 0 && kf->c[a].t + (a == kidx ? 0 : EDGE_S) > t0)
+		t0 = kf->c[a].t + (a == kidx ? 0 : EDGE_S);
+	/* Past a gradual incoming transition: nothing in it is usable. */
+	if (s->tin1 > s->tin0 && t0 < s->tin1 + MARGIN_S)
+		t0 = s->tin1 + MARGIN_S;
+	t1 = t0 + win;
 	if (t1 > s->end - MARGIN_S)
 		t1 = s->end - MARGIN_S;
-	if (t1 - t0 < 0.1)
+	if (t1 - t0 < 0.04)
 		return 0;
-	/* A little before and after, to see flashes at the window's edges. */
-	if ((rv = decode_range(o, &w, t0 > 0.4 ? t0 - 0.4 : 0, t1 - t0 + 0.8,
-	    0, 0)) != 0)
+	/*
+	 * From the keyframe (a hair after its time, so that rounding in the
+	 * seek cannot land on the keyframe before) to a little after the
+	 * window, to see flashes at its edge.
+	 */
+	d0 = a >= 0 ? kf->c[a].t + 1e-7 : 0;
+	if ((rv = decode_range(o, &w, d0, t1 + AFTER_S - d0, 0, 0)) != 0)
 		return rv;
 	tcand_window(w.c, w.n, fps);
 	for (i = 0; i < w.n; i++) {
@@ -547,7 +586,16 @@ refine(const struct opts *o, struct clip *kf, const struct tscene *sc,
 		if (c->reject == NULL && (best < 0 || c->score >
 		    w.c[best].score))
 			best = i;
+		if (c->reject != NULL && strcmp(c->reject, "blurry") == 0 &&
+		    (soft < 0 || c->score > w.c[soft].score))
+			soft = i;
 	}
+	/*
+	 * Nothing sharp enough: the best of those that only missed the
+	 * sharpness bar goes on, still marked, for run()'s last resort.
+	 */
+	if (best < 0)
+		best = soft;
 	if (best >= 0) {
 		focus_of(&w.c[best], &w.mi);
 		tcand_score(&w.c[best], med);
@@ -650,20 +698,59 @@ run(const struct opts *o, const char *path)
 		tcand_score(c, med);
 	}
 	picks.mi = kf.mi;
+	if ((rank = scene_order(&kf, nsc)) == NULL) {
+		rv = EX_SOFTWARE;
+		goto out;
+	}
 	if (o->fast) {
+		/*
+		 * Keyframes only, unless fewer than n scenes have a usable
+		 * one (every keyframe on a cut, say): then, for as many
+		 * scenes as are missing, a few frames after their keyframe.
+		 */
+		struct clip extra;
+		int nx = 0, have = 0;
+
+		memset(&extra, 0, sizeof(extra));
+		extra.path = path;
+		for (jj = 0; jj < nsc; jj++) {
+			for (i = 0; i < kf.n; i++)
+				if (kf.c[i].scene == jj &&
+				    kf.c[i].reject == NULL)
+					break;
+			have += i < kf.n;
+		}
+		for (jj = 0; jj < nsc && nx < o->n - have; jj++) {
+			for (i = 0; i < kf.n; i++)
+				if (kf.c[i].scene == rank[jj] &&
+				    kf.c[i].reject == NULL)
+					break;
+			if (i < kf.n)
+				continue;
+			nx++;
+			if ((rv = refine(o, &kf, sc, rank[jj], -1, med,
+			    FAST_WIN_S, &extra)) != 0) {
+				free_cands(extra.c, extra.n);
+				goto out;
+			}
+		}
 		picks = kf;
 		kf.c = NULL;
 		kf.n = 0;
+		for (i = 0; i < extra.n && rv == 0; i++)
+			if (push(&picks, &extra.c[i]) != 0)
+				rv = EX_SOFTWARE;
+			else
+				extra.c[i].grey = NULL;
+		free_cands(extra.c, extra.n);
+		if (rv != 0)
+			goto out;
 	} else {
 		/*
 		 * The best keyframes of the 2n most promising scenes (by
 		 * their best keyframe), enough for n picks: windows are
 		 * what costs, so their number follows n, not the length.
 		 */
-		if ((rank = scene_order(&kf, nsc)) == NULL) {
-			rv = EX_SOFTWARE;
-			goto out;
-		}
 		per_scene = (o->n + nsc - 1) / nsc;
 		for (jj = 0; jj < nsc && jj < 2 * o->n; jj++) {
 			int got = 0, used[8], k;
@@ -689,7 +776,7 @@ run(const struct opts *o, const char *path)
 				if (best < 0 && got > 0)
 					break;
 				if ((rv = refine(o, &kf, sc, j, best, med,
-				    &picks)) != 0)
+				    WINDOW_S, &picks)) != 0)
 					goto out;
 				if (best < 0)
 					break;
