@@ -437,6 +437,9 @@ main(int argc, char *argv[])
 		parse_langs(&r.m, o.langs, allow);
 	lid_ctx_init(&r.ctx, &r.m, o.langs != NULL ? allow : NULL,
 	    SWITCH_COST);
+	/* Without spans only lang and alt need ranking. */
+	if (!o.spans)
+		r.ctx.ntop = o.nalt + 1;
 	rv = cli_each_input(argc, argv, run, &r);
 	if (rv == 0)
 		rv = ndj_policy_end(&o.pol);
