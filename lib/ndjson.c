@@ -225,6 +225,10 @@ dump_string(struct ndj_buf *b, const char *s, size_t n)
 		const char *rep = NULL;
 		size_t rl = 2;
 
+		/* Most bytes need no escape: pass over them in a tight loop. */
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+
 		switch (c) {
 		case '"':  rep = "\\\""; break;
 		case '\\': rep = "\\\\"; break;

@@ -294,12 +294,15 @@ run_plain(struct run *r, struct ndj_reader *rd)
 
 	while ((st = ndj_getline(rd, &line, &len, &e)) == 1) {
 		/* Invalid bytes become U+FFFD so the record is valid JSON. */
-		if (text_utf8_repair(line, len, &fixed, &flen) != 0) {
+		if (text_utf8_invalid(line, len) == 0) {
+			rv = plain_record(r, &b, line, len);
+		} else if (text_utf8_repair(line, len, &fixed, &flen) != 0) {
 			rv = -1;
 			break;
+		} else {
+			rv = plain_record(r, &b, fixed, flen);
+			free(fixed);
 		}
-		rv = plain_record(r, &b, fixed, flen);
-		free(fixed);
 		if (rv != 0)
 			break;
 		/* Written in blocks: one fwrite a line costs a lock each. */
