@@ -225,6 +225,10 @@ dump_string(struct ndj_buf *b, const char *s, size_t n)
 		const char *rep = NULL;
 		size_t rl = 2;
 
+		/* Most bytes need no escape: pass over them in a tight loop. */
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+
 		switch (c) {
 		case '"':  rep = "\\\""; break;
 		case '\\': rep = "\\\\"; break;
@@ -450,4 +454,73 @@ ndj_policy_end(struct ndj_policy *p)
 		return EX_DATAERR;
 	}
 	return 0;
+}
+
+int
+ndj_buf_add(struct ndj_buf *b, const char *s, size_t n)
+{
+	return buf_add(b, s, n);
+}
+
+int
+ndj_buf_string(struct ndj_buf *b, const char *s, size_t n)
+{
+	return dump_string(b, s, n);
+}
+
+int
+ndj_buf_int(struct ndj_buf *b, long long v)
+{
+	char num[32];
+	int n;
+
+	n = snprintf(num, sizeof(num), "%lld", v);
+	return buf_add(b, num, n);
+}
+
+/*
+ * With at most 4 decimals and |v| < 1e9, ndj_real(v, decimals) is k /
+ * 10^decimals for an integer k below 10^13, and fmt_real's %.15g prints
+ * exactly that decimal (no exponent: the exponent is between -4 and 8),
+ * its trailing zeros dropped, or an integer followed by ".0".  So the
+ * digits of k give the same bytes without printf and strtod.
+ */
+int
+ndj_buf_real(struct ndj_buf *b, double v, int decimals)
+{
+	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4 };
+	char num[64], *p = num + sizeof(num);
+	long long k;
+	int d, n, neg;
+	json_t *j;
+
+	if (decimals < 0)
+		decimals = 0;
+	if (!isfinite(v) || decimals > 4 || !(fabs(v) < 1e9)) {
+		if ((j = ndj_real(v, decimals)) == NULL)
+			return -1;
+		n = ndj_dump(b, j);
+		json_decref(j);
+		return n;
+	}
+	k = llround(v * scale[decimals]);
+	if ((neg = k < 0))	/* ndj_real turns -0 into 0: k == 0 is not */
+		k = -k;
+	/* Fraction digits, trailing zeros dropped. */
+	for (d = decimals; d > 0 && k % 10 == 0; d--)
+		k /= 10;
+	if (d == 0)
+		*--p = '0';
+	for (; d > 0; d--) {
+		*--p = '0' + k % 10;
+		k /= 10;
+	}
+	*--p = '.';
+	do {
+		*--p = '0' + k % 10;
+		k /= 10;
+	} while (k > 0);
+	if (neg)
+		*--p = '-';
+	return buf_add(b, p, num + sizeof(num) - p);
 }

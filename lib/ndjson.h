@@ -177,4 +177,16 @@ int	 ndj_flat_parse(const char *line, size_t len, struct ndj_flat *f);
 const struct ndj_field *ndj_flat_get(const struct ndj_flat *f,
 	    const char *key);
 
+/*
+ * Writing a record piece by piece into a buffer, without a jansson tree,
+ * for tools that emit many small records of a fixed shape: the bytes are
+ * those ndj_dump prints for the same values (a string as a JSON string,
+ * ndj_buf_real as ndj_dump prints ndj_real(v, decimals)).  Each returns 0,
+ * or -1 when out of memory.
+ */
+int	 ndj_buf_add(struct ndj_buf *b, const char *s, size_t n);
+int	 ndj_buf_string(struct ndj_buf *b, const char *s, size_t n);
+int	 ndj_buf_real(struct ndj_buf *b, double v, int decimals);
+int	 ndj_buf_int(struct ndj_buf *b, long long v);
+
 #endif /* REEL_NDJSON_H */

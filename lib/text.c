@@ -82,6 +82,10 @@ text_utf8_repair(const char *s, size_t n, char **out, size_t *outlen)
 	if ((b = malloc(3 * n + 1)) == NULL)
 		return -1;
 	while (i < n) {
+		if (p[i] < 0x80) {
+			b[o++] = p[i++];
+			continue;
+		}
 		k = text_utf8_next(p + i, n - i, &c);
 		if (c == 0xFFFD && k == 1) {
 			memcpy(b + o, "\xEF\xBF\xBD", 3);
@@ -245,10 +249,22 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 	t->off[o++] = 0;
 	while (i < n) {
 		if (p[i] < 0x80) {
-			c = p[i];
-			k = 1;
-		} else
-			k = text_utf8_next(p + i, n - i, &c);
+			/* ASCII, most of most text: text_is_word and text_fold
+			 * inline. */
+			c = p[i++];
+			if ((c | 32) >= 'a' && (c | 32) <= 'z') {
+				t->cp[o] = c | 32;
+				t->off[o++] = (uint32_t)(i - 1);
+				t->nword++;
+				inbreak = 0;
+			} else if (!inbreak) {
+				t->cp[o] = ' ';
+				t->off[o++] = (uint32_t)(i - 1);
+				inbreak = 1;
+			}
+			continue;
+		}
+		k = text_utf8_next(p + i, n - i, &c);
 		if (text_is_word(c)) {
 			t->cp[o] = text_fold(c);
 			t->off[o++] = (uint32_t)i;

@@ -143,6 +143,25 @@ cmp_group_h(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
+/*
+ * -log of the posterior of language L in the softmax of lid_posterior_with,
+ * by log-sum-exp: the tool rounds posteriors below e^-40 to 0, but the
+ * fit needs the true value for texts it gets badly wrong.
+ */
+static double
+neg_log_post(const double *ll, uint32_t n, int L, double a, double b)
+{
+	double t = a / pow(n > 0 ? n : 1, b), mx = -INFINITY, sum = 0;
+	int i;
+
+	for (i = 0; i < nlang; i++)
+		if (ll[i] > mx)
+			mx = ll[i];
+	for (i = 0; i < nlang; i++)
+		sum += exp((ll[i] - mx) * t);
+	return log(sum) - (ll[L] - mx) * t;
+}
+
 /* Reads up to cap bytes of whole lines of path into a NUL-separated list. */
 static char **
 read_lines(const char *path, size_t cap, size_t *nout)
@@ -182,7 +201,6 @@ hash_text(struct text_norm *t, const char *s, uint64_t **h, size_t *n,
     size_t *cap)
 {
 	size_t i;
-	int k;
 
 	if (text_normalise(t, s, strlen(s)) != 0)
 		cli_die(EX_SOFTWARE, "out of memory");
@@ -191,11 +209,7 @@ hash_text(struct text_norm *t, const char *s, uint64_t **h, size_t *n,
 		*h = xrealloc(*h, *cap * sizeof(**h));
 	}
 	for (i = 0; i < t->n; i++)
-		for (k = 1; k <= LID_ORDER && (size_t)k <= i + 1; k++) {
-			if (k == 1 && t->cp[i] == ' ')
-				continue;
-			(*h)[(*n)++] = lid_gram_hash(t->cp, i, k);
-		}
+		*n += lid_gram_hashes(t->cp, i, *h + *n);
 }
 
 static void
@@ -375,7 +389,7 @@ main(int argc, char *argv[])
 			ent = xrealloc(ent, (nent + 1) * sizeof(*ent));
 			ent[nent++] = u->lang | q << 8;
 		}
-		s = (uint32_t)groups[i].h & mask;
+		s = lid_slot_start(groups[i].h, mask);
 		while (key[s] != 0)
 			s = (s + 1) & mask;
 		key[s] = (uint32_t)(groups[i].h >> 32) | 1;
@@ -396,11 +410,10 @@ main(int argc, char *argv[])
 	free(groups);
 
 	/* The file, calibration zero for now; read back to calibrate. */
-	fsz = LID_HDR + 16 * nlang + 8 * (long)NSLOTS + 2 * (long)nent +
-	    (long)rowlen * ndense + 4;
+	fsz = LID_DENSEOFF(nlang, NSLOTS, nent) + (long)rowlen * ndense + 4;
 	if ((mem = calloc(1, fsz)) == NULL)
 		cli_die(EX_SOFTWARE, "out of memory");
-	memcpy(mem, "REELLID1", 8);
+	memcpy(mem, LID_MAGIC, 8);
 	{
 		uint32_t hdr[4] = { nlang, NSLOTS, nent, LID_ORDER };
 		uint32_t nd = ndense;
@@ -415,13 +428,13 @@ main(int argc, char *argv[])
 		memcpy(mem + LID_HDR + 16 * L, labels[L], strlen(labels[L]));
 		memcpy(mem + LID_HDR + 16 * L + LID_LABEL, &floor_[L], 4);
 	}
-	k = LID_HDR + 16 * nlang;
+	k = LID_SLOTOFF(nlang);
 	for (s = 0; s < NSLOTS; s++) {
-		memcpy(mem + k + 8 * (size_t)s, &key[s], 4);
-		memcpy(mem + k + 8 * (size_t)s + 4, &ref[s], 4);
+		memcpy(mem + k + 4 * lid_key_at(s), &key[s], 4);
+		memcpy(mem + k + 4 * (lid_key_at(s) + LID_LINE), &ref[s], 4);
 	}
 	memcpy(mem + k + 8 * (size_t)NSLOTS, ent, 2 * nent);
-	memcpy(mem + k + 8 * (size_t)NSLOTS + 2 * nent, dense,
+	memcpy(mem + LID_DENSEOFF(nlang, NSLOTS, nent), dense,
 	    (size_t)rowlen * ndense);
 	free(dense);
 	free(key);
@@ -481,11 +494,9 @@ main(int argc, char *argv[])
 			b = bi * 0.05;
 			a = exp(-4 + ai * 0.2);
 			nll = 0;
-			for (k = 0; k < nsmp; k++) {
-				lid_posterior_with(&m, smp[k].ll, smp[k].n,
-				    NULL, a, b, p);
-				nll -= log(p[smp[k].lang] + 1e-300);
-			}
+			for (k = 0; k < nsmp; k++)
+				nll += neg_log_post(smp[k].ll, smp[k].n,
+				    smp[k].lang, a, b);
 			if (nll < best) {
 				best = nll;
 				best_a = a;

@@ -23,6 +23,7 @@ lid_ctx_init(struct lid_ctx *c, const struct lid_model *m,
 	c->m = m;
 	c->allow = allow;
 	c->switch_cost = switch_cost;
+	c->ntop = LID_TOP;
 }
 
 void
@@ -40,25 +41,24 @@ lid_ctx_free(struct lid_ctx *c)
 }
 
 /*
- * Puts the LID_TOP most probable languages in order[0..LID_TOP), most
- * probable first (ties by index); the rest of order[] is undefined.
+ * Puts the ntop (<= LID_TOP) most probable languages in order[0..ntop),
+ * most probable first (ties by index); the rest of order[] is undefined.
  * A full sort of every language for every record would cost more than
  * the scoring of a short text.
  */
 static void
-rank(const struct lid_model *m, const double *p, int *order)
+rank(const struct lid_model *m, const double *p, int *order, int ntop)
 {
-	int i, j, k, top = 0, nl = (int)m->nlang;
+	int i, j, top = 0, nl = (int)m->nlang;
 
 	for (i = 0; i < nl; i++) {
-		if (top == LID_TOP && !(p[i] > p[order[top - 1]]))
+		if (top == ntop && !(p[i] > p[order[top - 1]]))
 			continue;
-		j = top < LID_TOP ? top++ : top - 1;
+		j = top < ntop ? top++ : top - 1;
 		for (; j > 0 && p[order[j - 1]] < p[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	(void)k;
 }
 
 int
@@ -75,7 +75,7 @@ lid_detect(struct lid_ctx *c, const char *s, size_t n)
 	ng = lid_accumulate(c->m, c->t.cp, 0, c->t.n, acc);
 	lid_loglik(c->m, acc, ng, ll);
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
-	rank(c->m, c->p, c->order);
+	rank(c->m, c->p, c->order, c->ntop);
 	return 0;
 }
 
@@ -176,7 +176,7 @@ window_order(struct lid_ctx *c, size_t from, size_t to, int *order)
 	ng = lid_accumulate(m, c->t.cp, from, to, acc);
 	lid_loglik(m, acc, ng, ll);
 	lid_posterior(m, ll, ng, c->allow, p);
-	rank(m, p, order);
+	rank(m, p, order, LID_TOP);
 }
 
 /* The posterior of language cand[k] for tokens [a, b). */

@@ -26,7 +26,9 @@ struct lid_ctx {
 	double		 switch_cost;	/* nats per language change */
 	struct text_norm t;
 	double		 p[LID_MAXLANG];	/* posterior of the last text */
-	int		 order[LID_MAXLANG];	/* the LID_TOP best, in order */
+	int		 ntop;		/* order[] ranks this many (default */
+					/* LID_TOP, which lid_spans needs) */
+	int		 order[LID_MAXLANG];	/* the ntop best, in order */
 	int		 nword;			/* 0: no letters at all */
 	/* Spans scratch. */
 	double		*tll;		/* per token x candidate log-lik */

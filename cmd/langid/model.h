@@ -10,13 +10,13 @@
  * where floor(L) = log(alpha / (N_L + alpha * V_L)) is the smoothed
  * log-probability of a gram L never showed in training and
  * boost(g, L) = log((count(g, L) + alpha) / alpha), quantised.  A gram
- * is found through a 64-bit hash; the table stores 32 bits of it as the
- * key.  conf is the softmax of those log-likelihoods scaled by
+ * is found through a 64-bit hash (lid_gram_hashes); the table stores 32
+ * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).  conf is the softmax of those log-likelihoods scaled by
  * cal_a / n^cal_b, the two numbers fitted on held-out training text.
  *
  * File layout (all integers little-endian, see lid_model_load):
  *
- *	0	8	magic "REELLID1"
+ *	0	8	magic LID_MAGIC
  *	8	4	nlang (<= LID_MAXLANG)
  *	12	4	nslots (a power of two)
  *	16	4	nent (entries)
@@ -27,9 +27,12 @@
  *	44	4	reserved, zero
  *	48	16*nlang	per language: label (12 bytes, NUL-padded),
  *			floor (IEEE float)
- *	...	8*nslots	slots: key (0 = empty), then ref: first
- *			entry << 8 | number of entries
+ *	...		zeros up to LID_SLOTOFF(nlang), a multiple of 64
+ *	...	8*nslots	slots, in lines of LID_LINE: the keys of the
+ *			line (0 = empty), then their refs: first entry
+ *			<< 8 | number of entries
  *	...	2*nent	entries: language | boost << 8
+ *	...		zeros up to LID_DENSEOFF(nlang, nslots, nent)
  *	...	nlang*ndense	dense rows: the boost of each language,
  *			padded to a multiple of 16 bytes
  *
@@ -49,13 +52,26 @@
 
 #include "cli.h"
 
+#define LID_MAGIC	"REELLID2"
 #define LID_ORDER	4
+#ifndef LID_MINORDER
+#define LID_MINORDER	1
+#endif
+#define LID_LINE	8	/* slots in a 64-byte cache line */
 #define LID_MAXLANG	255
 #define LID_ACCLEN	256	/* length of an accumulator array */
 #define LID_ROWLEN(nlang)	(((nlang) + 15) & ~15u)
 #define LID_QSCALE	16.0
 #define LID_HDR		48
 #define LID_LABEL	12
+/*
+ * The slots and the dense rows start on 64-byte boundaries, so that a line
+ * of slots is a cache line and a row of 128 languages two.
+ */
+#define LID_ALIGN64(x)	(((size_t)(x) + 63) & ~(size_t)63)
+#define LID_SLOTOFF(nlang)	LID_ALIGN64(LID_HDR + 16 * (size_t)(nlang))
+#define LID_DENSEOFF(nlang, nslots, nent)	LID_ALIGN64(LID_SLOTOFF(nlang) + \
+	8 * (size_t)(nslots) + 2 * (size_t)(nent))
 
 struct lid_model {
 	unsigned char	*mem;		/* the file's bytes */
@@ -66,7 +82,7 @@ struct lid_model {
 	/* Languages padded to whole rows: acc arrays have LID_ACCLEN. */
 	const char	*label[LID_MAXLANG];
 	float		 floor[LID_MAXLANG];
-	const uint32_t	*slot;		/* key, ref pairs */
+	const uint32_t	*slot;		/* lines: LID_LINE keys, LID_LINE refs */
 	const uint16_t	*ent;
 	const uint8_t	*dense;
 };
@@ -76,6 +92,64 @@ struct lid_model {
  * may start before from, never before 0).  fn is called with the hash.
  */
 uint64_t lid_gram_hash(const uint32_t *cp, size_t i, int k);
+
+#define LID_FNV_SEED	0xcbf29ce484222325ULL
+#define LID_FNV_PRIME	0x100000001b3ULL
+
+static inline uint64_t
+lid_fin(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+/*
+ * The hashes of the grams ending at cp[i] (orders LID_MINORDER to
+ * LID_ORDER, none reaching before cp[0], no unigram of a break) into out;
+ * returns how many.  out[j] == lid_gram_hash(cp, i, k) for the gram of
+ * order k.  Inline: it runs for every code point of every text.
+ */
+static inline int
+lid_gram_hashes(const uint32_t *cp, size_t i, uint64_t *out)
+{
+	uint64_t h = LID_FNV_SEED;
+	int k, n = 0;
+
+	if (i + 1 >= LID_ORDER) {
+		for (k = 1; k <= LID_ORDER; k++) {
+			h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+			if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
+				out[n++] = lid_fin(h);
+		}
+		return n;
+	}
+	for (k = 1; (size_t)k <= i + 1; k++) {
+		h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+		if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
+			out[n++] = lid_fin(h);
+	}
+	return n;
+}
+
+/*
+ * The first slot of the line where the gram with hash h is looked up
+ * (mask = nslots - 1): a gram lives in that line of LID_LINE slots (one
+ * 64-byte cache line) or, when it is full, in the next ones.
+ */
+static inline uint32_t
+lid_slot_start(uint64_t h, uint32_t mask)
+{
+	return (uint32_t)h & mask & ~(uint32_t)(LID_LINE - 1);
+}
+
+/* Where the key of slot s is in the slot array (its ref is LID_LINE on). */
+static inline size_t
+lid_key_at(uint32_t s)
+{
+	return 2 * (size_t)(s & ~(uint32_t)(LID_LINE - 1)) + (s & (LID_LINE - 1));
+}
 
 /*
  * Loads a model from path (mmap, falling back to read).  Returns 0, or
@@ -92,7 +166,7 @@ int	 lid_model_from_mem(struct lid_model *m, unsigned char *mem,
 	    size_t len, const char *name, struct rerr *e);
 void	 lid_model_free(struct lid_model *m);
 
-/* FNV-1a over the 64-bit little-endian words of p, folded to 32 bits. */
+/* FNV-1a over the 64-bit little-endian words of p in four lanes, folded. */
 uint32_t lid_checksum(const unsigned char *p, size_t n);
 
 /* The index of label in m, or -1. */

@@ -30,11 +30,10 @@ tiny_model_body(size_t *len)
 	uint16_t ent[6] = { 0 | 40 << 8, 1 | 10 << 8, 1 | 50 << 8, 2 | 30 << 8,
 	    0 | 20 << 8, 2 | 60 << 8 };
 
-	*len = LID_HDR + 16 * nlang + 8 * TINY_SLOTS + 2 * nent +
-	    rowlen * ndense;
+	*len = LID_DENSEOFF(nlang, TINY_SLOTS, nent) + rowlen * ndense;
 	if ((m = calloc(1, *len + 4)) == NULL)
 		abort();
-	memcpy(m, "REELLID1", 8);
+	memcpy(m, LID_MAGIC, 8);
 	memcpy(m + 8, hdr, 16);
 	memcpy(m + 24, &a, 8);
 	memcpy(m + 32, &b, 8);
@@ -44,24 +43,25 @@ tiny_model_body(size_t *len)
 		    "cc", 2);
 		memcpy(m + LID_HDR + 16 * i + LID_LABEL, &fl, 4);
 	}
-	off = LID_HDR + 16 * nlang;
+	off = LID_SLOTOFF(nlang);
 	for (i = 0; i < sizeof(grams) / sizeof(grams[0]); i++) {
 		int k = grams[i][1] ? 2 : 1;
 		uint32_t cp[2] = { grams[i][0], grams[i][1] };
 		uint64_t h = lid_gram_hash(cp, k - 1, k);
-		uint32_t s = (uint32_t)h & (TINY_SLOTS - 1);
+		uint32_t s = lid_slot_start(h, TINY_SLOTS - 1);
 
-		while (memcmp(m + off + 8 * s, "\0\0\0\0", 4) != 0)
+		while (memcmp(m + off + 4 * lid_key_at(s), "\0\0\0\0", 4) != 0)
 			s = (s + 1) & (TINY_SLOTS - 1);
 		slot[0] = (uint32_t)(h >> 32) | 1;
 		/* Grams 0-3 use two entries each of ent (wrapping), the last
 		 * the dense row. */
 		slot[1] = i == 4 ? 0 : (uint32_t)((i % 3) * 2) << 8 | 2;
-		memcpy(m + off + 8 * s, slot, 8);
+		memcpy(m + off + 4 * lid_key_at(s), &slot[0], 4);
+		memcpy(m + off + 4 * (lid_key_at(s) + LID_LINE), &slot[1], 4);
 	}
 	memcpy(m + off + 8 * TINY_SLOTS, ent, sizeof(ent));
-	m[off + 8 * TINY_SLOTS + sizeof(ent) + 0] = 5;
-	m[off + 8 * TINY_SLOTS + sizeof(ent) + 2] = 70;
+	m[LID_DENSEOFF(nlang, TINY_SLOTS, nent) + 0] = 5;
+	m[LID_DENSEOFF(nlang, TINY_SLOTS, nent) + 2] = 70;
 	return m;
 }
 

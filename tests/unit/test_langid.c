@@ -48,10 +48,12 @@ TEST(loader_checks)
 	 * SAN=1 build checks that) and ignores the bad grams.
 	 */
 	mem = tiny_model_body(&len);
-	memset(mem + LID_HDR + 16 * 3 + 8 * TINY_SLOTS, 0xff, 2);
+	memset(mem + LID_SLOTOFF(3) + 8 * TINY_SLOTS, 0xff, 2);
 	for (i = 0; i < TINY_SLOTS; i++)
-		if (memcmp(mem + LID_HDR + 16 * 3 + 8 * i, "\0\0\0\0", 4)) {
-			memset(mem + LID_HDR + 16 * 3 + 8 * i + 5, 0xff, 3);
+		if (memcmp(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i), "\0\0\0\0",
+		    4)) {
+			memset(mem + LID_SLOTOFF(3) + 4 * (lid_key_at(i) +
+			    LID_LINE) + 1, 0xff, 3);
 			break;
 		}
 	{
