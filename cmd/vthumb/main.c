@@ -96,7 +96,8 @@ usage(FILE *fp, int status)
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
 "      --fast           keyframes only\n"
 "      --max-bad-rate R fail when more than R of the records are bad\n"
-"      --max-errors N   decode errors tolerated (default 0)\n"
+"      --max-errors N   decode errors tolerated (default: 1%% of the\n"
+"                       packets, none when the file is cut short)\n"
 "      --sheet FILE     also write a contact sheet, one tile per scene\n"
 "      --skip-bad       report bad records and go on\n"
 "      --width PIXELS   image width before cropping (default: the video's)\n");
@@ -291,7 +292,7 @@ decode_err(const char *path, struct media *m, long max)
 	if (media_errors_msg(m, msg, sizeof(msg)) == 0)
 		return 0;
 	cli_warnat(cli_name(path), 0, "%s", msg);
-	return media_errors(m)->count > max ? EX_DATAERR : 0;
+	return media_errors_fatal(m, max) ? EX_DATAERR : 0;
 }
 
 /*
@@ -831,6 +832,7 @@ main(int argc, char *argv[])
 
 	o.pol = pol;
 	o.n = 3;
+	o.max_errors = -1;	/* the default policy: media_errors_fatal */
 	o.dir = ".";
 	o.prefix = "thumb";
 	o.quality = 90;
