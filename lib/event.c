@@ -450,6 +450,28 @@ evset_parse_flat(struct evset *s, struct ndj_reader *r,
 	return 0;
 }
 
+int
+evset_parse_line(struct evset *s, struct ndj_reader *r, const char *line,
+    size_t len, struct event *ev, struct rerr *e)
+{
+	struct ndj_flat fl;
+	json_t *rec;
+	int rc;
+
+	/*
+	 * Flat records (nearly all of them) skip the jansson tree; the
+	 * rest, and every line the fast path leaves, go to jansson.
+	 */
+	if (ndj_flat_parse(line, len, &fl) &&
+	    (rc = evset_parse_flat(s, r, &fl, ev, e)) <= 0)
+		return rc;
+	if ((rec = ndj_parse(r, line, len, e)) == NULL)
+		return -1;
+	rc = evset_parse(s, r, rec, ev, e);
+	json_decref(rec);
+	return rc != 0 ? -1 : 0;
+}
+
 /* Appends one line to the kept text.  Returns 0 or -1. */
 static int
 keep_line(struct evset *s, const char *line, size_t len)
@@ -477,11 +499,9 @@ evset_read(struct evset *s, const char *path, struct ndj_policy *p,
     struct rerr *e)
 {
 	struct ndj_reader *r;
-	struct ndj_flat fl;
 	const char *line;
 	size_t len;
-	json_t *rec;
-	int frc, rc, rv = 0;
+	int rc, rv = 0;
 
 	if ((r = ndj_open(path, e)) == NULL)
 		return e->code;
@@ -510,18 +530,7 @@ evset_read(struct evset *s, const char *path, struct ndj_policy *p,
 			}
 			s->cap = cap;
 		}
-		/*
-		 * Flat records (nearly all of them) skip the jansson tree;
-		 * the rest, and every line the fast path leaves, go to
-		 * jansson, so both accept and reject the same lines.
-		 */
-		rec = NULL;
-		if (!ndj_flat_parse(line, len, &fl) ||
-		    (frc = evset_parse_flat(s, r, &fl, &ev, e)) > 0)
-			frc = (rec = ndj_parse(r, line, len, e)) == NULL ||
-			    evset_parse(s, r, rec, &ev, e) != 0 ? -1 : 0;
-		json_decref(rec);
-		if (frc != 0) {
+		if (evset_parse_line(s, r, line, len, &ev, e) != 0) {
 			if ((rv = ndj_policy_bad(p, e)) != 0) {
 				e->msg[0] = '\0';	/* reported already */
 				goto out;

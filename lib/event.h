@@ -103,4 +103,14 @@ int	 evset_read(struct evset *s, const char *path, struct ndj_policy *p,
 int	 evset_parse(struct evset *s, struct ndj_reader *r, const json_t *rec,
 	    struct event *ev, struct rerr *e);
 
+/*
+ * Parses one line of r as an event record into *ev, interning its names
+ * in s: by ndj_flat_parse when the fast path takes the line, else by
+ * jansson (ndj_parse, evset_parse); both accept and reject the same lines
+ * with the same messages (tests/fuzz/fuzz_event.c).  Returns 0, or -1
+ * with e filled.
+ */
+int	 evset_parse_line(struct evset *s, struct ndj_reader *r,
+	    const char *line, size_t len, struct event *ev, struct rerr *e);
+
 #endif /* REEL_EVENT_H */

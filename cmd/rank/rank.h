@@ -47,10 +47,17 @@ struct ranker {
 	float		*idf;		/* per term */
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
+	float		*zero;		/* per item: 0, for parts not in play */
 	double		*yty;		/* k x k, for fold-in */
 	float		*vt;		/* item factors transposed, k x nitems */
 	float		*cmax[3];	/* fresh, pop, recent: maximum per
 					   RANK_CHUNK items */
+	struct padded {			/* per-item lists, chunk by chunk */
+		uint32_t	*idx;	/* chunk c: width[c] rows of
+					   RANK_CHUNK indices, item-minor */
+		size_t		*off;	/* per chunk: its first index */
+		uint32_t	*width;	/* per chunk: its longest list */
+	}		 cterm, ctag;	/* content terms, tags */
 };
 
 #define RANK_CHUNK	16
@@ -78,7 +85,13 @@ struct request {
 
 /* Per-thread scratch. */
 struct rank_buf {
-	float		*cf, *cfown, *item, *tod, *total, *prof;
+	float		*cf, *cfown, *item, *tod, *total;
+	float		*prof;		/* per term; 0 between requests */
+	float		*pw;		/* per term: profile x idf */
+	uint32_t	*tterm;		/* the terms in prof and pw */
+	size_t		 ntterm;
+	float		*cont, *todv;	/* per item: content part, raw tod */
+	float		*v, *pv;	/* per item: blend, personal parts */
 	float		*block;		/* BLOCK x nchunk x RANK_CHUNK cf scores */
 	float		*bmax;		/* BLOCK x nchunk: chunk maxima */
 	size_t		 nchunk;

@@ -180,6 +180,52 @@ out:
 	return rv;
 }
 
+/*
+ * Lays the lists start[i] .. start[i + 1] of list out chunk by chunk for
+ * gather_sums: in chunk c, row s holds the s-th entry of each of its
+ * RANK_CHUNK items, or pad (an index whose value is 0) past an item's
+ * end.  Returns 0 or -1.
+ */
+static int
+pad_lists(struct padded *p, const uint32_t *start, const uint32_t *list,
+    size_t ni, uint32_t pad)
+{
+	size_t nch = ni / RANK_CHUNK + 1, ch, n = 0, i;
+	uint32_t s, w;
+
+	p->off = calloc(nch + 1, sizeof(*p->off));
+	p->width = calloc(nch + 1, sizeof(*p->width));
+	if (p->off == NULL || p->width == NULL)
+		return -1;
+	for (ch = 0; ch < nch; ch++) {
+		for (w = 0, i = ch * RANK_CHUNK; i < ni &&
+		    i < (ch + 1) * RANK_CHUNK; i++)
+			if (start[i + 1] - start[i] > w)
+				w = start[i + 1] - start[i];
+		p->off[ch] = n;
+		p->width[ch] = w;
+		n += (size_t)w * RANK_CHUNK;
+	}
+	if ((p->idx = malloc((n + 1) * sizeof(*p->idx))) == NULL)
+		return -1;
+	for (ch = 0; ch < nch; ch++)
+		for (s = 0; s < p->width[ch]; s++)
+			for (i = 0; i < RANK_CHUNK; i++) {
+				size_t it = ch * RANK_CHUNK + i;
+
+				p->idx[p->off[ch] + (size_t)s * RANK_CHUNK + i] =
+				    it < ni && s < start[it + 1] - start[it] ?
+				    list[start[it] + s] : pad;
+			}
+	return 0;
+}
+
+static void
+pad_free(struct padded *p)
+{
+	free(p->idx), free(p->off), free(p->width);
+}
+
 int
 ranker_init(struct ranker *r, struct rerr *e)
 {
@@ -193,11 +239,14 @@ ranker_init(struct ranker *r, struct rerr *e)
 	r->pop = malloc((ni + 1) * sizeof(*r->pop));
 	r->recent = malloc((ni + 1) * sizeof(*r->recent));
 	r->fresh0 = calloc(ni + 1, sizeof(*r->fresh0));
-	r->inorm = calloc(ni + 1, sizeof(*r->inorm));
+	/* Whole chunks, for content_chunk. */
+	r->inorm = calloc((ni / RANK_CHUNK + 1) * RANK_CHUNK,
+	    sizeof(*r->inorm));
 	r->fnorm = calloc(ni + 1, sizeof(*r->fnorm));
+	r->zero = calloc(ni + 1, sizeof(*r->zero));
 	r->idf = calloc(nt + 1, sizeof(*r->idf));
 	if (!r->pop || !r->recent || !r->fresh0 || !r->inorm || !r->fnorm ||
-	    !r->idf)
+	    !r->idf || !r->zero)
 		goto nomem;
 	normalise(m->pop_all, r->pop, ni);
 	normalise(m->pop_recent, r->recent, ni);
@@ -232,6 +281,12 @@ ranker_init(struct ranker *r, struct rerr *e)
 			r->inorm[i] = (float)sqrt(s);
 		}
 	}
+	if (r->nterm > 0 && pad_lists(&r->cterm, r->tstart, r->term, ni,
+	    (uint32_t)r->nterm) != 0)
+		goto nomem;
+	if (nt > 0 && m->itag_start != NULL && pad_lists(&r->ctag,
+	    m->itag_start, m->itag, ni, (uint32_t)nt) != 0)
+		goto nomem;
 	for (i = 0; i < 3; i++)
 		if ((r->cmax[i] = calloc(ni / RANK_CHUNK + 1,
 		    sizeof(*r->cmax[i]))) == NULL)
@@ -278,8 +333,10 @@ ranker_free(struct ranker *r)
 	free(r->pop), free(r->recent), free(r->fresh0);
 	free(r->tstart), free(r->term);
 	free(r->idf), free(r->inorm), free(r->fnorm), free(r->yty);
+	free(r->zero);
 	free(r->vt);
 	free(r->cmax[0]), free(r->cmax[1]), free(r->cmax[2]);
+	pad_free(&r->cterm), pad_free(&r->ctag);
 	model_close(&r->m);
 }
 
@@ -297,13 +354,22 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
 	b->item = calloc(ni, sizeof(*b->item));
 	b->tod = malloc(nt * sizeof(*b->tod));
-	b->prof = malloc((r->nterm + 1) * sizeof(*b->prof));
+	b->prof = calloc(r->nterm + 1, sizeof(*b->prof));
+	b->tterm = malloc((r->nterm + 1) * sizeof(*b->tterm));
 	b->total = malloc(ni * sizeof(*b->total));
+	b->pw = calloc(r->nterm + 1, sizeof(*b->pw));
+	b->cont = malloc((ni / RANK_CHUNK + 1) * RANK_CHUNK *
+	    sizeof(*b->cont));
+	b->todv = malloc((ni / RANK_CHUNK + 1) * RANK_CHUNK *
+	    sizeof(*b->todv));
+	b->v = malloc(ni * sizeof(*b->v));
+	b->pv = malloc(ni * sizeof(*b->pv));
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod || !b->prof || !b->total || !b->touched ||
-	    !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
+	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod ||
+	    !b->prof || !b->total || !b->touched || !b->pw || !b->cont ||
+	    !b->todv || !b->v || !b->pv || !b->tterm || !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
 	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
 	return 0;
@@ -313,7 +379,8 @@ void
 rank_buf_free(struct rank_buf *b)
 {
 	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->prof);
-	free(b->total);
+	free(b->total), free(b->pw), free(b->cont), free(b->todv);
+	free(b->v), free(b->pv), free(b->tterm);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
 	la_topk_free(&b->ptop);
@@ -603,6 +670,175 @@ fill(struct request *q, const struct la_topk *t)
 	}
 }
 
+/*
+ * For every item of chunks ch0 .. ch1 - 1, the sum of val over its list
+ * in p, in the list's order (so each sum is bit for bit the one a loop
+ * over the item's list gives: the padding adds +0 at the end), into out
+ * (indexed by item): RANK_CHUNK items at a time, one gather per row.
+ * Returns the largest sum, or 0 (padding past the last item sums to 0).
+ */
+CF_CLONES static float
+gather_sums(const struct padded *p, size_t ch0, size_t ch1,
+    const float *val, float *out)
+{
+	float mx[RANK_CHUNK] = { 0 }, m = 0;
+	size_t ch;
+	uint32_t s;
+	int l;
+
+	for (ch = ch0; ch < ch1; ch++) {
+		const uint32_t *row = p->idx + p->off[ch];
+		float acc[RANK_CHUNK] = { 0 };
+
+		for (s = 0; s < p->width[ch]; s++, row += RANK_CHUNK)
+			for (l = 0; l < RANK_CHUNK; l++)
+				acc[l] += val[row[l]];
+		for (l = 0; l < RANK_CHUNK; l++)
+			mx[l] = acc[l] > mx[l] ? acc[l] : mx[l];
+		memcpy(out + ch * RANK_CHUNK, acc, sizeof(acc));
+	}
+	for (l = 0; l < RANK_CHUNK; l++)
+		m = mx[l] > m ? mx[l] : m;
+	return m;
+}
+
+/*
+ * An ordered comparison may raise "invalid" on a NaN, so with traps in
+ * play GCC will not vectorise the choices below; no value changes
+ * without them (this is not -ffast-math: no reassociation, no fusing).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
+/* pw: 0 but at the profile's terms (cleaned after the request). */
+static void
+content_prep(const struct ranker *r, struct rank_buf *b)
+{
+	size_t t;
+
+	for (t = 0; t < b->ntterm; t++)
+		b->pw[b->tterm[t]] = b->prof[b->tterm[t]] *
+		    r->idf[b->tterm[t]];
+}
+
+/*
+ * The content part of the items of chunks ch0 .. ch1 - 1 into b->cont,
+ * each exactly as parts_of computes it (the same products summed in the
+ * same order), from pw, the profile's products with idf taken once per
+ * term.
+ */
+static void
+content_range(const struct ranker *r, struct rank_buf *b,
+    const struct norms *n, size_t ch0, size_t ch1)
+{
+	const float *inorm = r->inorm;
+	float *cont = b->cont, pnorm = n->pnorm;
+	size_t i;
+
+	(void)gather_sums(&r->cterm, ch0, ch1, b->pw, b->cont);
+	/*
+	 * Every operation on every lane, then a choice between results: a
+	 * conditional operation that might trap keeps GCC from vectorising.
+	 * (inorm has room for the whole last chunk: see ranker_init.)
+	 */
+	for (i = ch0 * RANK_CHUNK; i < ch1 * RANK_CHUNK; i++) {
+		float d = inorm[i] * pnorm, c;
+
+		d = inorm[i] > 0 ? d : 1;
+		c = cont[i] / d;
+		cont[i] = inorm[i] > 0 ? c : 0;
+	}
+}
+
+/*
+ * The blend and the personal parts of every item into v and pv, bit for
+ * bit what parts_of gives (the same operations in the same order, which
+ * -std=c11 keeps from being fused or reordered), items in vector
+ * registers.  c holds cfmin, then the scale of cf, item and tod, then
+ * freshc and trend, then the seven weights.  restrict: with seven inputs
+ * and two outputs, GCC would need more run-time alias checks than it
+ * makes.
+ */
+static void
+blend_kernel(size_t ni, const float *restrict cf, const float *restrict item,
+    const float *restrict cont, const float *restrict todv,
+    const float *restrict fresh, const float *restrict pop,
+    const float *restrict recent, const float *c, float *restrict v,
+    float *restrict pv)
+{
+	float cfmin = c[0], cfscale = c[1], itemscale = c[2], todscale = c[3];
+	float freshc = c[4], trend = c[5], w0 = c[6], w1 = c[7], w2 = c[8];
+	float w3 = c[9], w4 = c[10], w5 = c[11], w6 = c[12];
+	size_t i;
+
+	for (i = 0; i < ni; i++) {
+		float p0, p1, p2, p3, p4, p5, p6, s = 0;
+
+		p0 = (cf[i] - cfmin) * cfscale;
+		p1 = item[i] * itemscale;
+		p2 = cont[i];
+		p3 = todv[i] * todscale;
+		p4 = fresh[i] * freshc;
+		p5 = pop[i];
+		p6 = recent[i] * trend;
+		p0 *= w0, p1 *= w1, p2 *= w2, p3 *= w3;
+		p4 *= w4, p5 *= w5, p6 *= w6;
+		s += p0, s += p1, s += p2, s += p3, s += p4, s += p5, s += p6;
+		v[i] = s;
+		pv[i] = p0 + p1 + p2 + p3;
+	}
+}
+
+/*
+ * blend_kernel over items lo .. hi - 1, b->cont (withcontent) and b->todv
+ * holding the sparse parts.  A part not in play is 0 as in parts_of: (0 - 0) * 0 = +0, so
+ * the kernel has no branch.
+ */
+static void
+blend_range(const struct ranker *r, struct rank_buf *b,
+    const struct norms *n, size_t lo, size_t hi, int withcontent)
+{
+	const float *cf = b->cf, *item = b->item, *cont = b->cont;
+	const float *todv = b->todv;
+	float c[13];
+	int j;
+
+	c[0] = n->cfmin, c[1] = n->cfscale, c[2] = n->itemscale;
+	c[3] = n->todscale, c[4] = n->freshc, c[5] = n->trend;
+	for (j = 0; j < NPART; j++)
+		c[6 + j] = (float)r->w[j];
+	if (!n->hascf)
+		cf = r->zero, c[0] = c[1] = 0;
+	if (!n->hasitem)
+		item = r->zero, c[2] = 0;
+	if (!n->hascontent || !withcontent)
+		cont = r->zero;
+	if (!n->hastod)
+		todv = r->zero, c[3] = 0;
+	blend_kernel(hi - lo, cf + lo, item + lo, cont + lo, todv + lo,
+	    r->fresh0 + lo, r->pop + lo, r->recent + lo, c, b->v + lo,
+	    b->pv + lo);
+}
+
+/* Whether any of v[0 .. n - 1] > floor or pv[0 .. n - 1] > pfloor. */
+static int
+chunk_any(const float *v, const float *pv, size_t n, float floor,
+    float pfloor)
+{
+	int any = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		any |= (v[i] > floor) | (pv[i] > pfloor);
+	return any;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
 int
 score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 {
@@ -672,18 +908,29 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 	    nseen > 0) {
 		double pn = 0;
 
-		memset(b->prof, 0, r->nterm * sizeof(*b->prof));
+		/*
+		 * prof is 0 but at the terms in tterm; every addition is
+		 * positive, so a term is new when its entry is 0.  The norm
+		 * over those terms in increasing order is the sum over all
+		 * terms: the others add +0.
+		 */
 		for (s = 0; s < nseen; s++) {
 			uint32_t j = b->seen[s];
 
 			if (r->inorm[j] <= 0)
 				continue;
-			for (qq = r->tstart[j]; qq < r->tstart[j + 1]; qq++)
-				b->prof[r->term[qq]] += r->idf[r->term[qq]] /
-				    r->inorm[j];
+			for (qq = r->tstart[j]; qq < r->tstart[j + 1]; qq++) {
+				uint32_t tm = r->term[qq];
+
+				if (b->prof[tm] == 0)
+					b->tterm[b->ntterm++] = tm;
+				b->prof[tm] += r->idf[tm] / r->inorm[j];
+			}
 		}
-		for (c = 0; c < r->nterm; c++)
-			pn += (double)b->prof[c] * b->prof[c];
+		qsort(b->tterm, b->ntterm, sizeof(*b->tterm), cmp_u32);
+		for (c = 0; c < b->ntterm; c++)
+			pn += (double)b->prof[b->tterm[c]] *
+			    b->prof[b->tterm[c]];
 		nm.pnorm = (float)sqrt(pn);
 		nm.hascontent = nm.pnorm > 0;
 	}
@@ -699,7 +946,12 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				    m->upref_w[qq];
 				nm.hastod = 1;
 			}
-		if (nm.hastod) {
+		if (nm.hastod && q->cand == NULL) {
+			b->tod[nt] = 0;
+			todmax = gather_sums(&r->ctag, 0,
+			    (n + RANK_CHUNK - 1) / RANK_CHUNK, b->tod, b->todv);
+			nm.todscale = todmax > 0 ? 1 / todmax : 0;
+		} else if (nm.hastod) {
 			for (c = 0; c < n; c++) {
 				uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
 				float v = 0;
@@ -707,6 +959,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				for (qq = m->itag_start[i];
 				    qq < m->itag_start[i + 1]; qq++)
 					v += b->tod[m->itag[qq]];
+				b->todv[i] = v;
 				if (v > todmax)
 					todmax = v;
 			}
@@ -747,7 +1000,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 	la_topk_reset(&b->ptop);
 	{
 		int kkeep = b->top.k, pkeep = b->ptop.k, simple, hasconst;
-		int fast;
+		int fast, all;
 		size_t sp = 0, c0, c1;
 		float wcf = (float)r->w[P_CF] * nm.cfscale, floor = -INFINITY;
 		float wf = (float)r->w[P_FRESH] * nm.freshc, pfloor = 0;
@@ -773,8 +1026,28 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		fast = q->cand == NULL && wcf >= 0 && wf >= 0 && wp >= 0 &&
 		    wr >= 0 && r->w[P_ITEM] >= 0 && r->w[P_CONTENT] >= 0 &&
 		    r->w[P_TOD] >= 0;
+		/*
+		 * With the sparse parts over all items, item by item calls
+		 * of parts_of were most of the time: the whole blend is
+		 * computed first, in passes the compiler vectorises, and the
+		 * loop below only filters and keeps the best.
+		 */
+		all = !simple && q->cand == NULL;
+		if (all) {
+			if (nm.hascontent) {
+				content_prep(r, b);
+				content_range(r, b, &nm, 0,
+				    (n + RANK_CHUNK - 1) / RANK_CHUNK);
+			}
+			blend_range(r, b, &nm, 0, n, 1);
+			fast = 0;
+		}
 		for (c0 = 0; c0 < n; c0 = c1) {
 		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
+		/* A chunk where no item can enter either heap. */
+		if (all && b->top.n == b->top.k && !chunk_any(b->v + c0,
+		    b->pv + c0, c1 - c0, floor, nper > 0 ? pfloor : INFINITY))
+			continue;
 		if (fast && b->top.n == b->top.k) {
 			size_t ch = c0 / RANK_CHUNK;
 			float mx = nm.cfmin, pb, bound;
@@ -819,7 +1092,10 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				if (sp < nseen && b->seen[sp] == i)
 					continue;
 			}
-			if (simple) {
+			if (all) {
+				v = b->v[i];
+				pv = b->pv[i];
+			} else if (simple) {
 				v = 0;
 				if (nm.hascf)
 					pv = wcf * (b->cf[i] - nm.cfmin);
@@ -895,6 +1171,9 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 	/* Clean the sparse accumulator for the next request. */
 	for (s = 0; s < ntouched; s++)
 		b->item[b->touched[s]] = 0;
+	for (c = 0; c < b->ntterm; c++)
+		b->prof[b->tterm[c]] = b->pw[b->tterm[c]] = 0;
+	b->ntterm = 0;
 	return 0;
 }
 
