@@ -8,6 +8,8 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +278,7 @@ run(const char *path, struct opts *o)
 	struct seg_plan_opts po;
 	struct rerr e = { 0 };
 	struct stat sb;
+	sigset_t block, mask;
 	struct ndj_reader *r = NULL;
 	struct media *m = NULL;
 	struct mux_aenc *a = NULL;
@@ -283,6 +286,20 @@ run(const char *path, struct opts *o)
 	int i, nseg = 0, nout = 0, rv = 0;
 
 	memset(out, 0, sizeof(out));
+	/*
+	 * The decoder and encoder threads must never run lib/atomic's signal
+	 * handler: it removes the temporaries, and main could be creating
+	 * one of them (the muxer opens it by name) at that very moment, so
+	 * it would outlive the process.  Threads inherit the mask of the one
+	 * that creates them: block the signals until every thread has been
+	 * made and every file opened, then only main takes them.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &mask);
 	mo.audio_rate = o->noaudio ? 0 : 48000;
 	mo.threads = o->threads;
 	mo.max_errors = o->max_errors;
@@ -336,6 +353,7 @@ run(const char *path, struct opts *o)
 	ro.vo.faststart = stat(o->output, &sb) != 0 || S_ISREG(sb.st_mode);
 	ro.fade = o->fade;
 	ro.verbose = o->verbose;
+	ro.mask = &mask;
 	if ((rv = render(m, s, nseg, out, nout, a, &ro, &e)) != 0) {
 		if (e.file[0] == '\0')
 			snprintf(e.file, sizeof(e.file), "%s", cli_name(path));
@@ -365,6 +383,8 @@ out:
 		atomic_abort(af[i]);
 		free((char *)out[i].name);
 	}
+	/* A signal held back meanwhile is taken now, by this thread. */
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	mux_aenc_close(a);
 	free(s);
 	if (r != NULL)

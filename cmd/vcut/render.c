@@ -20,6 +20,8 @@
  * uncorrelated sounds constant.
  */
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,16 +123,34 @@ free_tail(struct mux_pic ***v, long *nv, int nout)
 	*nv = 0;
 }
 
-/* Opens every output, the first picture giving the colour tags. */
+static int	open_all(struct ctx *, struct mux_vopts *, struct rerr *);
+
+/*
+ * Opens every output, the first picture giving the colour tags; then lets
+ * the signals through that main blocked while threads were being made.
+ */
 static int
 open_outputs(struct ctx *c, const struct media_raw *first, struct rerr *e)
 {
 	struct mux_vopts vo = c->o->vo;
-	int i;
+	int rv;
 
 	if (c->mux[0] != NULL)
 		return 0;
 	mux_vopts_colour(&vo, first->frame);
+	rv = open_all(c, &vo, e);
+	if (c->o->mask != NULL)
+		pthread_sigmask(SIG_SETMASK, c->o->mask, NULL);
+	return rv;
+}
+
+/* Opens the muxer and scaler of every output. */
+static int
+open_all(struct ctx *c, struct mux_vopts *vo0, struct rerr *e)
+{
+	struct mux_vopts vo = *vo0;
+	int i;
+
 	for (i = 0; i < c->nout; i++) {
 		vo.width = c->out[i].w;
 		vo.height = c->out[i].h;

@@ -11,6 +11,8 @@
 #ifndef VCUT_RENDER_H
 #define VCUT_RENDER_H
 
+#include <signal.h>
+
 #include "media.h"
 #include "mux.h"
 #include "seg.h"
@@ -29,6 +31,11 @@ struct render_opts {
 	struct mux_vopts vo;	/* codec, crf, preset, threads, fps */
 	double		 fade;	/* audio fade at cuts, seconds */
 	int		 verbose;
+	/*
+	 * When not NULL, the signal mask to restore once every output file
+	 * exists and every encoder thread has started (see main.c).
+	 */
+	const sigset_t	*mask;
 };
 
 /*
