@@ -121,12 +121,18 @@ atomic_open(const char *path, struct rerr *e)
 		goto nomem;
 	sprintf(f->tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy));
 	install();
+	/*
+	 * Registered before mkstemp, so that a signal arriving (in any
+	 * thread) once the file exists finds it; until then the handler
+	 * only unlinks the template's name, which names no file.
+	 */
+	f->slot = slot;
+	pending[slot] = f;
 	if ((fd = mkstemp(f->tmp)) < 0) {
 		rerr_set(e, EX_CANTCREAT, path, 0, "%s", strerror(errno));
+		pending[slot] = NULL;
 		goto fail;
 	}
-	pending[slot] = f;
-	f->slot = slot;
 	/* mkstemp makes 0600; give the file the mode fopen would. */
 	mask = umask(0);
 	umask(mask);
