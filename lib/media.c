@@ -972,10 +972,79 @@ receive(struct media *m, int video, struct media_frame *ev, struct rerr *e)
 	return r;
 }
 
+/*
+ * One step of the input side of the decode loop: read a packet and send
+ * it to its decoder, or at the end of the file send each decoder the
+ * NULL packet that drains it.  Read and packet errors are counted;
+ * returns -1 only when there are too many of them.
+ */
+static int
+feed(struct media *m, struct rerr *e)
+{
+	int r, video;
+
+	if (m->eof) {
+		/* Drain: a NULL packet, then receive until EOF. */
+		if (m->vst == D_INPUT) {
+			avcodec_send_packet(m->vdec, NULL);
+			m->vst = D_FLUSHED;
+		}
+		if (m->ast == D_INPUT) {
+			avcodec_send_packet(m->adec, NULL);
+			m->ast = D_FLUSHED;
+		}
+		return 0;
+	}
+	r = av_read_frame(m->fmt, m->pkt);
+	if (r == AVERROR_EOF || (r < 0 && m->fmt->pb != NULL &&
+	    avio_feof(m->fmt->pb) && r != AVERROR(EIO))) {
+		m->eof = 1;
+		return 0;
+	}
+	if (r < 0) {
+		count_error(m, m->last_t, m->fmt->pb ?
+		    avio_tell(m->fmt->pb) : -1, "read error", r);
+		m->errs.truncated = 1;
+		m->eof = 1;
+		return too_many_errors(m, e) ? -1 : 0;
+	}
+	m->errs.packets++;
+	if (m->pkt->stream_index == m->vi && m->vst == D_INPUT)
+		video = 1;
+	else if (m->pkt->stream_index == m->ai && m->ast == D_INPUT)
+		video = 0;
+	else {
+		av_packet_unref(m->pkt);
+		return 0;
+	}
+	r = avcodec_send_packet(video ? m->vdec : m->adec, m->pkt);
+	if (r == AVERROR_EOF) {
+		av_packet_unref(m->pkt);
+		return 0;
+	}
+	/* After a corrupt packet too, frames may be waiting. */
+	if (video)
+		m->vst = D_OUTPUT;
+	else
+		m->ast = D_OUTPUT;
+	if (r < 0 && r != AVERROR(EAGAIN)) {
+		AVRational tb = m->fmt->streams[m->pkt->stream_index]->time_base;
+		double t = m->pkt->pts != AV_NOPTS_VALUE ?
+		    m->pkt->pts * av_q2d(tb) : m->last_t;
+
+		count_error(m, t, m->pkt->pos, video ?
+		    "corrupt video packet" : "corrupt audio packet", r);
+		av_packet_unref(m->pkt);
+		return too_many_errors(m, e) ? -1 : 0;
+	}
+	av_packet_unref(m->pkt);
+	return 0;
+}
+
 int
 media_next(struct media *m, struct media_frame *ev, struct rerr *e)
 {
-	int r, rv;
+	int rv;
 
 	if (m->ended)
 		return 0;
@@ -1001,65 +1070,8 @@ media_next(struct media *m, struct media_frame *ev, struct rerr *e)
 		if ((m->vst == D_OFF || m->vst == D_DONE) &&
 		    (m->ast == D_OFF || m->ast == D_DONE))
 			goto ended;
-		if (m->eof) {
-			/* Drain: a NULL packet, then receive until EOF. */
-			if (m->vst == D_INPUT) {
-				avcodec_send_packet(m->vdec, NULL);
-				m->vst = D_FLUSHED;
-			}
-			if (m->ast == D_INPUT) {
-				avcodec_send_packet(m->adec, NULL);
-				m->ast = D_FLUSHED;
-			}
-			continue;
-		}
-		r = av_read_frame(m->fmt, m->pkt);
-		if (r == AVERROR_EOF || (r < 0 && m->fmt->pb != NULL &&
-		    avio_feof(m->fmt->pb) && r != AVERROR(EIO))) {
-			m->eof = 1;
-			continue;
-		}
-		if (r < 0) {
-			count_error(m, m->last_t, m->fmt->pb ?
-			    avio_tell(m->fmt->pb) : -1, "read error", r);
-			m->errs.truncated = 1;
-			m->eof = 1;
-			if (too_many_errors(m, e))
-				return -1;
-			continue;
-		}
-		m->errs.packets++;
-		if (m->pkt->stream_index == m->vi && m->vst == D_INPUT)
-			r = avcodec_send_packet(m->vdec, m->pkt), rv = 1;
-		else if (m->pkt->stream_index == m->ai && m->ast == D_INPUT)
-			r = avcodec_send_packet(m->adec, m->pkt), rv = 0;
-		else {
-			av_packet_unref(m->pkt);
-			continue;
-		}
-		if (r >= 0 || r == AVERROR(EAGAIN)) {
-			if (rv)
-				m->vst = D_OUTPUT;
-			else
-				m->ast = D_OUTPUT;
-		} else if (r != AVERROR_EOF) {
-			AVRational tb = m->fmt->streams[
-			    m->pkt->stream_index]->time_base;
-			double t = m->pkt->pts != AV_NOPTS_VALUE ?
-			    m->pkt->pts * av_q2d(tb) : m->last_t;
-
-			count_error(m, t, m->pkt->pos, rv ?
-			    "corrupt video packet" : "corrupt audio packet", r);
-			if (rv)
-				m->vst = D_OUTPUT; /* frames may be waiting */
-			else
-				m->ast = D_OUTPUT;
-			av_packet_unref(m->pkt);
-			if (too_many_errors(m, e))
-				return -1;
-			continue;
-		}
-		av_packet_unref(m->pkt);
+		if (feed(m, e) < 0)
+			return -1;
 	}
 ended:
 	m->ended = 1;
@@ -1275,7 +1287,7 @@ receive_raw(struct media *m, int video, struct media_raw *r, struct rerr *e)
 int
 media_next_raw(struct media *m, struct media_raw *r, struct rerr *e)
 {
-	int k, rv;
+	int rv;
 
 	r->frame = NULL;
 	for (;;) {
@@ -1292,58 +1304,8 @@ media_next_raw(struct media *m, struct media_raw *r, struct rerr *e)
 		if ((m->vst == D_OFF || m->vst == D_DONE) &&
 		    (m->ast == D_OFF || m->ast == D_DONE))
 			return 0;
-		if (m->eof) {
-			if (m->vst == D_INPUT) {
-				avcodec_send_packet(m->vdec, NULL);
-				m->vst = D_FLUSHED;
-			}
-			if (m->ast == D_INPUT) {
-				avcodec_send_packet(m->adec, NULL);
-				m->ast = D_FLUSHED;
-			}
-			continue;
-		}
-		k = av_read_frame(m->fmt, m->pkt);
-		if (k == AVERROR_EOF || (k < 0 && m->fmt->pb != NULL &&
-		    avio_feof(m->fmt->pb) && k != AVERROR(EIO))) {
-			m->eof = 1;
-			continue;
-		}
-		if (k < 0) {
-			count_error(m, m->last_t, m->fmt->pb ?
-			    avio_tell(m->fmt->pb) : -1, "read error", k);
-			m->errs.truncated = 1;
-			m->eof = 1;
-			if (too_many_errors(m, e))
-				return -1;
-			continue;
-		}
-		m->errs.packets++;
-		if (m->pkt->stream_index == m->vi && m->vst == D_INPUT)
-			k = avcodec_send_packet(m->vdec, m->pkt), rv = 1;
-		else if (m->pkt->stream_index == m->ai && m->ast == D_INPUT)
-			k = avcodec_send_packet(m->adec, m->pkt), rv = 0;
-		else {
-			av_packet_unref(m->pkt);
-			continue;
-		}
-		if (k < 0 && k != AVERROR(EAGAIN) && k != AVERROR_EOF) {
-			AVRational tb = m->fmt->streams[
-			    m->pkt->stream_index]->time_base;
-
-			count_error(m, m->pkt->pts != AV_NOPTS_VALUE ?
-			    m->pkt->pts * av_q2d(tb) : m->last_t, m->pkt->pos,
-			    "corrupt packet", k);
-			if (too_many_errors(m, e)) {
-				av_packet_unref(m->pkt);
-				return -1;
-			}
-		}
-		if (rv)
-			m->vst = D_OUTPUT;
-		else
-			m->ast = D_OUTPUT;
-		av_packet_unref(m->pkt);
+		if (feed(m, e) < 0)
+			return -1;
 	}
 }
 
