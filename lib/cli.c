@@ -2,11 +2,14 @@
  * cli: program name, diagnostics, option values, the close of stdout and
  * the progress meter.  See cli.h for the contract.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,4 +234,56 @@ cli_progress_end(struct cli_progress *p)
 	if (p->on && p->last > 0)
 		fprintf(stderr, "\r\033[K");
 	p->last = 0;
+}
+
+int
+cli_slurp(const char *path, char **buf, size_t *len, struct rerr *e)
+{
+	int is_stdin = path == NULL || strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, r;
+	struct stat st;
+	char *p, *q;
+
+	if (fp == NULL)
+		return rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
+	/* A regular file: one allocation of the right size. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (unsigned long long)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 2;
+	if ((p = malloc(cap)) == NULL)
+		return rerr_set(e, EX_SOFTWARE, cli_name(path), 0,
+		    "out of memory");
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap *= 2;
+			if ((q = realloc(p, cap)) == NULL) {
+				free(p);
+				if (!is_stdin)
+					fclose(fp);
+				return rerr_set(e, EX_SOFTWARE, cli_name(path),
+				    0, "out of memory");
+			}
+			p = q;
+		}
+		r = fread(p + n, 1, cap - n - 1, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		int err = errno;
+
+		free(p);
+		if (!is_stdin)
+			fclose(fp);
+		return rerr_set(e, err == EISDIR ? EX_NOINPUT : EX_IOERR,
+		    cli_name(path), 0, "%s", strerror(err));
+	}
+	if (!is_stdin)
+		fclose(fp);
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
 }

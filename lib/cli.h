@@ -125,4 +125,12 @@ void	 cli_progress_end(struct cli_progress *p);
 /* Returns the display name of path: "<stdin>" for "-" or NULL. */
 const char *cli_name(const char *path);
 
+/*
+ * Reads the whole of path ("-" or NULL: stdin) into a NUL-terminated
+ * buffer the caller frees; *len excludes the NUL.  A regular file costs
+ * one allocation of its size.  Errors: EX_NOINPUT (cannot open, or a
+ * directory), EX_IOERR (read error), EX_SOFTWARE (out of memory).
+ */
+int	 cli_slurp(const char *path, char **buf, size_t *len, struct rerr *e);
+
 #endif /* REEL_CLI_H */

@@ -16,44 +16,6 @@
 #include "vad.h"
 
 static int
-slurp(const char *path, char **buf, size_t *len, struct rerr *e)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	char *p = NULL, *q;
-
-	if (fp == NULL)
-		return rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
-	for (;;) {
-		if (n + 1 >= cap || p == NULL) {
-			cap *= 2;
-			if ((q = realloc(p, cap)) == NULL) {
-				free(p);
-				return rerr_set(e, EX_SOFTWARE, path, 0,
-				    "out of memory");
-			}
-			p = q;
-		}
-		if ((r = fread(p + n, 1, cap - n - 1, fp)) == 0)
-			break;
-		n += r;
-	}
-	if (ferror(fp)) {
-		int err = errno;
-
-		free(p);
-		return rerr_set(e, err == EISDIR ? EX_NOINPUT : EX_IOERR,
-		    cli_name(path), 0, "%s", strerror(err));
-	}
-	if (fp != stdin)
-		fclose(fp);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
-	return 0;
-}
-
-static int
 read_subs(const char *path, struct sub_doc *doc, struct rerr *e)
 {
 	struct sub_ropts ro = { 0 };
@@ -62,7 +24,7 @@ read_subs(const char *path, struct sub_doc *doc, struct rerr *e)
 	size_t len = 0;
 	int rv;
 
-	if ((rv = slurp(path, &buf, &len, e)) != 0)
+	if ((rv = cli_slurp(path, &buf, &len, e)) != 0)
 		return rv;
 	ro.name = cli_name(path);
 	ro.hint = sub_fmt_from_path(path);

@@ -1,10 +1,7 @@
 /*
- * subconv's run: slurp, decode and parse, then write atomically.
+ * subconv's run: read whole, decode and parse, then write atomically.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,58 +9,6 @@
 #include "atomic.h"
 #include "cli.h"
 #include "subconv.h"
-
-int
-subconv_slurp(const char *path, char **buf, size_t *len, struct rerr *e)
-{
-	int is_stdin = path == NULL || strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	struct stat st;
-	char *p, *q;
-
-	if (fp == NULL)
-		return rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
-	/* A regular file: one allocation of the right size. */
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (unsigned long long)st.st_size < SIZE_MAX / 2)
-		cap = (size_t)st.st_size + 2;
-	if ((p = malloc(cap)) == NULL)
-		return rerr_set(e, EX_SOFTWARE, cli_name(path), 0,
-		    "out of memory");
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap *= 2;
-			if ((q = realloc(p, cap)) == NULL) {
-				free(p);
-				if (!is_stdin)
-					fclose(fp);
-				return rerr_set(e, EX_SOFTWARE, cli_name(path),
-				    0, "out of memory");
-			}
-			p = q;
-		}
-		r = fread(p + n, 1, cap - n - 1, fp);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		int err = errno;
-
-		free(p);
-		if (!is_stdin)
-			fclose(fp);
-		return rerr_set(e, err == EISDIR ? EX_NOINPUT : EX_IOERR,
-		    cli_name(path), 0, "%s", strerror(err));
-	}
-	if (!is_stdin)
-		fclose(fp);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
-	return 0;
-}
 
 int
 subconv_run(const struct subconv_opts *o, struct ndj_policy *pol)
@@ -77,7 +22,7 @@ subconv_run(const struct subconv_opts *o, struct ndj_policy *pol)
 	FILE *out;
 	int rv;
 
-	if ((rv = subconv_slurp(o->input, &buf, &len, &e)) != 0)
+	if ((rv = cli_slurp(o->input, &buf, &len, &e)) != 0)
 		return cli_report(&e);
 	ro.name = cli_name(o->input);
 	ro.encoding = o->encoding;

@@ -16,13 +16,6 @@ struct subconv_opts {
 };
 
 /*
- * Reads o->input whole into *buf (malloc'd) and *len.  Returns 0, or a
- * status with e filled (EX_NOINPUT, EX_IOERR).
- */
-int	 subconv_slurp(const char *path, char **buf, size_t *len,
-	    struct rerr *e);
-
-/*
  * Converts o->input to o->output.  Reports every problem on stderr and
  * returns the exit status; writes nothing when the input is bad.
  */

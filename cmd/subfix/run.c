@@ -14,43 +14,6 @@
 #include "subfix.h"
 
 static int
-slurp(const char *path, char **buf, size_t *len, struct rerr *e)
-{
-	int is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	char *p, *q;
-
-	if (fp == NULL)
-		return rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
-	if ((p = malloc(cap)) == NULL)
-		abort();
-	while ((r = fread(p + n, 1, cap - n - 1, fp)) > 0) {
-		n += r;
-		if (n + 1 == cap) {
-			if ((q = realloc(p, cap *= 2)) == NULL)
-				abort();
-			p = q;
-		}
-	}
-	if (ferror(fp)) {
-		int err = errno;
-
-		free(p);
-		if (!is_stdin)
-			fclose(fp);
-		return rerr_set(e, err == EISDIR ? EX_NOINPUT : EX_IOERR,
-		    cli_name(path), 0, "%s", strerror(err));
-	}
-	if (!is_stdin)
-		fclose(fp);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
-	return 0;
-}
-
-static int
 cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -286,7 +249,7 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 	spol.skip_bad = pol->skip_bad;
 	spol.max_bad_rate = pol->max_bad_rate;
 	fix_limits(o, &l);
-	if ((rv = slurp(o->input, &buf, &len, &e)) != 0)
+	if ((rv = cli_slurp(o->input, &buf, &len, &e)) != 0)
 		return cli_report(&e);
 	ro.name = cli_name(o->input);
 	ro.hint = sub_fmt_from_path(o->input);
