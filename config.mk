@@ -13,7 +13,7 @@ PKG_CONFIG = pkg-config
 # Every library of the suite.  Tools are linked with --as-needed, so each
 # binary keeps only the shared objects it really uses.
 PKGS	= libavformat libavcodec libavfilter libswscale libswresample \
-	  libavutil jansson sndfile fftw3f fftw3 gsl libpcre2-8 libebur128
+	  libavutil jansson sndfile fftw3f fftw3 gsl libpcre2-8
 
 OPT	= -O2 -g
 CFLAGS	= $(OPT) -std=c11 -Wall -Wextra -Wno-unused-parameter \

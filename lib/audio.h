@@ -9,7 +9,7 @@
  * Per window:
  *	rms	RMS level of the window, dBFS (-120 for silence)
  *	peak	sample peak, dBFS
- *	lufs_m	EBU R128 momentary loudness (400 ms), LUFS (libebur128)
+ *	lufs_m	EBU R128 momentary loudness (400 ms), LUFS (ITU-R BS.1770 K-weighting)
  *	lufs_s	EBU R128 short-term loudness (3 s), LUFS
  *	flux	spectral flux: mean over the window's 1024-point FFT frames
  *		(hop 512) of the summed positive rise of log(1 + |X|)
