@@ -13,6 +13,7 @@
  * balance count.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -369,4 +370,210 @@ out:
 	free(brk);
 	free(w);
 	return out;
+}
+
+/* The tags open at a point of the text, outermost first. */
+#define MAXOPEN 8
+struct open_tags {
+	int		 n;		/* -1: too many to track */
+	const char	*p[MAXOPEN];	/* the opening tag */
+	size_t		 len[MAXOPEN], name[MAXOPEN];	/* its length, its
+							   name's */
+};
+
+/*
+ * Updates t with the tags of word w: an opening tag is pushed, a closing
+ * one pops its match.  WebVTT timestamp tags (<00:01.000>) and
+ * self-closing tags open nothing.
+ */
+static void
+tags_after(const struct word *w, struct open_tags *t)
+{
+	const char *s = w->p, *e = w->p + w->len, *te;
+	size_t nl;
+	int k;
+
+	for (; s < e && t->n >= 0; s++) {
+		if (*s != '<' || (te = memchr(s, '>', (size_t)(e - s))) == NULL)
+			continue;
+		if (s[1] == '/') {
+			nl = strcspn(s + 2, " .>");
+			for (k = t->n - 1; k >= 0; k--)
+				if (t->name[k] == nl &&
+				    strncmp(t->p[k] + 1, s + 2, nl) == 0)
+					break;
+			if (k >= 0)
+				t->n = k;	/* closes it and any inside */
+		} else if (!isdigit((unsigned char)s[1]) && te[-1] != '/') {
+			if (t->n == MAXOPEN) {
+				t->n = -1;
+				break;
+			}
+			t->p[t->n] = s;
+			t->len[t->n] = (size_t)(te + 1 - s);
+			t->name[t->n] = strcspn(s + 1, " .>");
+			t->n++;
+		}
+		s = te;
+	}
+}
+
+/* Lines words [i, j) need at max chars a line: filled greedily, which
+ * needs the fewest; a new speaker's dash starts a line.  A word wider
+ * than a line fits on none. */
+static long
+lines_needed(const struct word *w, size_t i, size_t j, long max)
+{
+	long lines = 1, len = w[i].vis;
+	size_t k;
+
+	for (k = i; k < j; k++)
+		if (w[k].vis > max)
+			return LONG_MAX;
+	for (k = i + 1; k < j; k++) {
+		if ((w[k].nl && w[k].dash) || len + 1 + w[k].vis > max) {
+			lines++;
+			len = w[k].vis;
+		} else
+			len += 1 + w[k].vis;
+	}
+	return lines;
+}
+
+size_t
+lay_split(const char *text, enum sub_fmt m, long max_chars, long max_lines,
+    size_t min_parts, char ***parts)
+{
+	struct word *w;
+	size_t n, i, j, p, P = 0, *from = NULL, *cut;
+	double *cost = NULL, mean, c;
+	char *ok = NULL, **out;
+	struct sub_buf b;
+	struct open_tags *ot = NULL, t = { 0 };
+	int found = 0, k;
+
+	*parts = NULL;
+	/* An ASS override block sets state for the rest of the text: a
+	 * later part would lose it. */
+	if (m == SUB_ASS && strchr(text, '{') != NULL)
+		return 1;
+	n = words_of(text, m, &w);
+	if (n < 2)
+		goto out;
+	/* Markup that is not whole tags (a '<' with no '>' in its word)
+	 * could become a tag, or stop being one, in a part: keep it whole. */
+	for (i = 0; i < n; i++) {
+		const char *q = w[i].p, *e = w[i].p + w[i].len, *lt;
+
+		while ((lt = memchr(q, '<', (size_t)(e - q))) != NULL) {
+			if ((q = memchr(lt, '>', (size_t)(e - lt))) == NULL)
+				goto out;
+			q++;
+		}
+	}
+	prepare(w, n);
+	if (min_parts < 1)
+		min_parts = 1;
+	if (min_parts == 1 && lines_needed(w, 0, n, max_chars) <= max_lines)
+		goto out;
+	/*
+	 * ot[j]: the tags open before word j, which a part ending there
+	 * closes and the next one opens again (an italic cue split in two
+	 * is two italic cues); ok[j]: a part may start at word j.
+	 */
+	if ((ok = calloc(n + 1, 1)) == NULL ||
+	    (ot = calloc(n + 1, sizeof(*ot))) == NULL)
+		abort();
+	for (j = 1; j < n; j++) {
+		tags_after(&w[j - 1], &t);
+		ot[j] = t;
+		ok[j] = t.n >= 0;
+	}
+	ok[0] = ok[n] = 1;
+	/*
+	 * cost[p][j]: the best split of words [0, j) into p parts, each of
+	 * which fits; the fewest parts first, then break costs as between
+	 * lines (a new speaker is the best place of all) and parts of
+	 * similar length, weighed so a sentence end wins over a modest
+	 * imbalance.
+	 */
+	for (P = min_parts; P <= n && P <= 16; P++) {
+		free(cost);
+		free(from);
+		cost = malloc((P + 1) * (n + 1) * sizeof(*cost));
+		from = malloc((P + 1) * (n + 1) * sizeof(*from));
+		if (cost == NULL || from == NULL)
+			abort();
+#define AT(p, j)	((p) * (n + 1) + (j))
+		for (i = 0; i < (P + 1) * (n + 1); i++)
+			cost[i] = 1e300;
+		cost[AT(0, 0)] = 0;
+		mean = (double)span(w, 0, n) / (double)P;
+		for (p = 1; p <= P; p++)
+			for (j = p; j <= n; j++) {
+				if (!ok[j] || (p == P) != (j == n))
+					continue;
+				for (i = p - 1; i < j; i++) {
+					double len;
+
+					if (cost[AT(p - 1, i)] >= 1e300 ||
+					    lines_needed(w, i, j, max_chars) >
+					    max_lines)
+						continue;
+					len = (double)span(w, i, j);
+					c = cost[AT(p - 1, i)] + 0.25 *
+					    (len - mean) * (len - mean);
+					if (i > 0)
+						c += w[i].nl && w[i].dash ?
+						    -600 : w[i].bc;
+					if (c < cost[AT(p, j)]) {
+						cost[AT(p, j)] = c;
+						from[AT(p, j)] = i;
+					}
+				}
+			}
+		if (cost[AT(P, n)] < 1e300) {
+			found = 1;
+			break;
+		}
+	}
+	if (!found) {
+		P = 1;		/* no split fits (a word wider than a line) */
+		goto out;
+	}
+	if ((cut = calloc(P + 1, sizeof(*cut))) == NULL ||
+	    (out = calloc(P, sizeof(*out))) == NULL)
+		abort();
+	cut[P] = n;
+	for (p = P, j = n; p > 0; p--)
+		j = cut[p - 1] = from[AT(p, j)];
+#undef AT
+	for (p = 0; p < P; p++) {
+		const struct open_tags *o = &ot[cut[p]], *e = &ot[cut[p + 1]];
+
+		memset(&b, 0, sizeof(b));
+		for (k = 0; p > 0 && k < o->n; k++)
+			sub_buf_add(&b, o->p[k], o->len[k]);
+		for (i = cut[p]; i < cut[p + 1]; i++) {
+			if (i > cut[p])
+				sub_buf_putc(&b, ' ');
+			sub_buf_add(&b, w[i].p, w[i].len);
+		}
+		for (k = p + 1 < P ? e->n - 1 : -1; k >= 0; k--) {
+			sub_buf_add(&b, "</", 2);
+			sub_buf_add(&b, e->p[k] + 1, e->name[k]);
+			sub_buf_putc(&b, '>');
+		}
+		sub_buf_putc(&b, '\0');
+		out[p] = b.p;
+	}
+	free(cut);
+	*parts = out;
+out:
+	free(ok);
+	free(ot);
+	free(cost);
+	free(from);
+	free(w);
+	return P > 1 ? P : 1;
 }

@@ -31,9 +31,10 @@ usage(FILE *fp, int status)
 	    "              [--min-duration s] [--max-duration s] "
 	    "[--min-gap frames]\n"
 	    "              [--chain s] [--shot-window s] "
-	    "[--shot-out frames] [--join-lines]\n"
-	    "              [--keep-lines] [--skip-bad] "
-	    "[--max-bad-rate rate] [file]\n");
+	    "[--shot-out frames]\n"
+	    "              [--join-lines] [--keep-lines] [--split] "
+	    "[--skip-bad]\n"
+	    "              [--max-bad-rate rate] [file]\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp, "\n"
@@ -62,6 +63,8 @@ usage(FILE *fp, int status)
 	    "      --join-lines        put text that fits one line on one\n"
 	    "      --keep-lines        break lines only where they do not "
 	    "fit\n"
+	    "      --split             split cues too long for the lines or "
+	    "duration\n"
 	    "      --skip-bad          report and skip bad records\n"
 	    "      --max-bad-rate R    fail above this fraction of bad "
 	    "records\n"
@@ -76,7 +79,8 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_REPORT = 256, O_SCENES, O_FPS, O_CHARS, O_LINES, O_CPS,
-	    O_MIND, O_MAXD, O_GAP, O_CHAIN, O_WIN, O_OUT, O_JOIN, O_KEEP };
+	    O_MIND, O_MAXD, O_GAP, O_CHAIN, O_WIN, O_OUT, O_JOIN, O_KEEP,
+	    O_SPLIT };
 	static const struct option longopts[] = {
 		{ "format",		required_argument,	NULL, 'f' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -97,6 +101,7 @@ main(int argc, char *argv[])
 		{ "shot-out",		required_argument,	NULL, O_OUT },
 		{ "join-lines",		no_argument,		NULL, O_JOIN },
 		{ "keep-lines",		no_argument,		NULL, O_KEEP },
+		{ "split",		no_argument,		NULL, O_SPLIT },
 		NDJ_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -168,6 +173,9 @@ main(int argc, char *argv[])
 		case O_JOIN:
 		case O_KEEP:
 			join = ch == O_JOIN;
+			break;
+		case O_SPLIT:
+			o.split = 1;
 			break;
 		default:
 			usage(stderr, EX_USAGE);

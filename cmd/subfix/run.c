@@ -129,6 +129,21 @@ rep_text(struct fix_report *r, const struct fix_cue *c, const char *rule,
 	r->changes++;
 }
 
+/* A cue split into parts (an array of texts, taken). */
+static void
+rep_split(struct fix_report *r, const struct fix_cue *c, const char *from,
+    json_t *parts)
+{
+	json_t *j = rec_of("fix", c, "split");
+
+	json_object_set_new(j, "field", json_string("text"));
+	json_object_set_new(j, "from", json_string(from));
+	json_object_set_new(j, "to", parts);
+	ndj_write(r->fp, j);
+	json_decref(j);
+	r->changes++;
+}
+
 void
 rep_problem(struct fix_report *r, const struct fix_cue *c, const char *rule,
     double value, double limit, const char *why)
@@ -183,6 +198,155 @@ cues_of(const struct sub_doc *doc, const char *name, struct fix_cue **out,
 	*out = c;
 	*n = k;
 	return 0;
+}
+
+/* A copy of a string field, NULL stays NULL. */
+static char *
+dup(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		abort();
+	return d;
+}
+
+/*
+ * --split: each cue whose text needs more lines than the profile allows,
+ * or that is on screen longer than its longest duration, becomes parts
+ * (lay_split).  The parts share the cue's time by their visible
+ * characters, with the minimum gap between them where there is room, and
+ * keep its number and line in reports; the first keeps its item, the
+ * others are new items after it with its style, settings and region (a
+ * WebVTT id only on the first).  doc and *cp are rebuilt in file order.
+ */
+static void
+split_cues(struct sub_doc *doc, struct fix_cue **cp, size_t *np,
+    const struct fix_limits *l, struct fix_report *r)
+{
+	struct fix_cue *c = *cp, *nc;
+	struct sub_item *nv;
+	size_t n = *np, i, k = 0, p, P, nn = 0, ni = 0, extra = 0;
+	char ***parts;
+	size_t *np_of;
+
+	if ((parts = calloc(n + 1, sizeof(*parts))) == NULL ||
+	    (np_of = calloc(n + 1, sizeof(*np_of))) == NULL)
+		abort();
+	for (k = 0; k < n; k++) {
+		const struct sub_item *it = &doc->v[c[k].item];
+		int64_t dur = c[k].end - c[k].start;
+		size_t min = 1;
+
+		if (l->max_dur > 0 && dur > l->max_dur)
+			min = (size_t)((dur + l->max_dur - 1) / l->max_dur);
+		np_of[k] = lay_split(it->text ? it->text : "", doc->markup,
+		    l->max_chars, l->max_lines, min, &parts[k]);
+		extra += np_of[k] - 1;
+	}
+	if (extra == 0)
+		goto out;
+	if ((nv = calloc(doc->n + extra, sizeof(*nv))) == NULL ||
+	    (nc = calloc(n + extra + 1, sizeof(*nc))) == NULL)
+		abort();
+	for (i = 0, k = 0; i < doc->n; i++) {
+		struct sub_item *it = &doc->v[i];
+		int64_t s0, dur, gap, at;
+		long total = 0, sofar = 0, *ch;
+		json_t *parr;
+
+		if (k >= n || c[k].item != i) {
+			nv[ni++] = *it;
+			continue;
+		}
+		if ((P = np_of[k]) == 1) {
+			nc[nn] = c[k];
+			nc[nn++].item = ni;
+			nv[ni++] = *it;
+			k++;
+			continue;
+		}
+		if ((ch = calloc(P, sizeof(*ch))) == NULL)
+			abort();
+		for (p = 0; p < P; p++)
+			total += ch[p] = lay_chars(parts[k][p],
+			    strlen(parts[k][p]), doc->markup);
+		s0 = c[k].start;
+		dur = c[k].end - c[k].start;
+		gap = dur > (int64_t)P * 2 * l->gap ? l->gap : 0;
+		parr = json_array();
+		for (p = 0; p < P; p++) {
+			struct sub_item *q = &nv[ni];
+
+			if (p == 0)
+				*q = *it;	/* it->text is freed below */
+			else {
+				memset(q, 0, sizeof(*q));
+				q->type = it->type;
+				q->line = it->line;
+				q->settings = dup(it->settings);
+				q->region = dup(it->region);
+				q->style = dup(it->style);
+				q->actor = dup(it->actor);
+				q->effect = dup(it->effect);
+				q->has_ass = it->has_ass;
+				q->layer = it->layer;
+				q->margin_l = it->margin_l;
+				q->margin_r = it->margin_r;
+				q->margin_v = it->margin_v;
+				q->reg = it->reg;
+				if (it->rec != NULL) {
+					q->rec = json_deep_copy(it->rec);
+					json_object_del(q->rec, "id");
+				}
+			}
+			q->text = parts[k][p];
+			if (q->rec != NULL)
+				json_object_set_new(q->rec, "text",
+				    json_string(q->text));
+			json_array_append_new(parr, json_string(q->text));
+			/* [start, end) by characters; the gap comes out of
+			 * the end of every part but the last. */
+			at = s0 + (total > 0 ? dur * sofar / total :
+			    dur * (int64_t)p / (int64_t)P);
+			sofar += ch[p];
+			nc[nn] = c[k];
+			nc[nn].item = ni;
+			nc[nn].start = at;
+			nc[nn].end = p + 1 < P ? s0 + (total > 0 ?
+			    dur * sofar / total : dur * (int64_t)(p + 1) /
+			    (int64_t)P) - gap : c[k].end;
+			if (nc[nn].end < nc[nn].start)
+				nc[nn].end = nc[nn].start;
+			q->start = nc[nn].start;
+			q->end = nc[nn].end;
+			nn++;
+			ni++;
+		}
+		rep_split(r, &c[k], it->text ? it->text : "", parr);
+		free(it->text);
+		free(ch);
+		free(parts[k]);
+		parts[k] = NULL;
+		k++;
+	}
+	free(doc->v);
+	doc->v = nv;
+	doc->n = doc->cap = ni;
+	free(c);
+	*cp = nc;
+	*np = nn;
+out:
+	for (k = 0; k < n; k++)
+		if (parts[k] != NULL) {
+			for (p = 0; p < np_of[k]; p++)
+				free(parts[k][p]);
+			free(parts[k]);
+		}
+	free(parts);
+	free(np_of);
 }
 
 /* Line breaks: rebreak what does not fit, report what still does not. */
@@ -279,6 +443,8 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 		rv = cli_report(&e);
 		goto out;
 	}
+	if (o->split)
+		split_cues(&doc, &c, &n, &l, &rep);
 	layout(&doc, c, n, &l, &rep);
 	qsort(c, n, sizeof(*c), cmp_cue);
 	fix_timing(c, n, shots, ns, &l, &rep);

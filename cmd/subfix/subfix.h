@@ -38,6 +38,7 @@ struct fix_opts {
 	const char	*input, *output, *report, *scenes;
 	enum sub_fmt	 to;		/* SUB_NONE: the input's format */
 	double		 fps;
+	int		 split;		/* --split */
 	struct profile	 p;		/* the profile with options applied */
 };
 
@@ -76,6 +77,22 @@ void	 lay_measure(const char *text, enum sub_fmt m, long *longest,
  */
 char	*lay_rebreak(const char *text, enum sub_fmt m, long max_chars,
 	    long max_lines, int one_line);
+
+/*
+ * --split: the fewest parts (at least min_parts) of text that each fit
+ * max_lines lines of max_chars, split where lines would be (sentence ends
+ * first, then clause punctuation, a new speaker's dash best of all) into
+ * parts of similar length.  A tag open across a split is closed at the
+ * end of one part and opened again at the start of the next, so the
+ * visible text and its styling are unchanged; text with ASS override
+ * blocks, whose state a later part would lose, is not split.  Returns
+ * the number of parts; when more than 1, *parts holds them (malloc'd, the
+ * words joined by single spaces, lines to be broken by lay_rebreak).
+ * Returns 1 and leaves *parts NULL when the text is kept whole: it fits,
+ * or no split would fit (a word wider than a line).
+ */
+size_t	 lay_split(const char *text, enum sub_fmt m, long max_chars,
+	    long max_lines, size_t min_parts, char ***parts);
 
 /* One cue as the timing rules see it (timing.c). */
 struct fix_cue {

@@ -1,7 +1,9 @@
 /*
  * libFuzzer target: subfix's line breaking and timing on arbitrary input.
  * The first bytes choose the markup and the limits; the rest is cue text.
- * Checks that a new layout differs from the old only in white space, and
+ * Checks that a new layout differs from the old only in white space, that
+ * --split's parts hold the same visible text as the cue (tags aside) and
+ * each fits when there are several, and
  * that the timing passes keep every cue's start before its end and the
  * shot-change and gap arithmetic in range.
  */
@@ -36,6 +38,21 @@ joined(const char *s)
 	return o;
 }
 
+/* s without its <...> spans, in place. */
+static char *
+untagged(char *s)
+{
+	char *r = s, *w = s, *gt;
+
+	while (*r != '\0')
+		if (*r == '<' && (gt = strchr(r, '>')) != NULL)
+			r = gt + 1;
+		else
+			*w++ = *r++;
+	*w = '\0';
+	return s;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,8 +62,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fix_report r = { 0 };
 	struct fix_cue c[16];
 	int64_t shots[8];
-	char *text, *t, *a, *b;
-	size_t i, n, ns;
+	char *text, *t, *a, *b, **parts;
+	size_t i, n, ns, np;
+	long longest, lines;
 
 	if (size < 4 || size > 4096)
 		return 0;
@@ -63,6 +81,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(a);
 		free(b);
 		free(t);
+	}
+	np = lay_split(text, mk[data[0] % 3], 5 + data[1] % 60,
+	    1 + data[2] % 3, 1 + data[2] / 3 % 3, &parts);
+	if (np > 1) {
+		struct sub_buf all = { 0 };
+
+		for (i = 0; i < np; i++) {
+			lay_measure(parts[i], mk[data[0] % 3], &longest, &lines);
+			if (parts[i][0] == '\0' || lines != 1)
+				abort();
+			if (i > 0)
+				sub_buf_putc(&all, ' ');
+			sub_buf_puts(&all, parts[i]);
+			free(parts[i]);
+		}
+		sub_buf_putc(&all, '\0');
+		/* The same words: tags closed and opened again aside. */
+		a = untagged(joined(text));
+		b = untagged(joined(all.p));
+		if (strcmp(a, b) != 0)
+			abort();
+		free(a);
+		free(b);
+		free(all.p);
+		free(parts);
 	}
 	free(text);
 

@@ -136,6 +136,128 @@ TEST(random_texts_keep_words)
 }
 
 static void
+free_parts(char **p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(p[i]);
+	free(p);
+}
+
+/* A cue too long for two lines splits at the sentence end. */
+TEST(split_at_sentence_end)
+{
+	char **p;
+	size_t n = lay_split("I told you already that I was never going to "
+	    "the city again. You know why? Because the last time I went "
+	    "there, everything went wrong.", SUB_SRT, 42, 2, 1, &p);
+
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(p[0], "I told you already that I was never going "
+		    "to the city again.");
+		CHECK_STR(p[1], "You know why? Because the last time I went "
+		    "there, everything went wrong.");
+		free_parts(p, n);
+	}
+	/* What fits is kept whole. */
+	CHECK_INT(lay_split("Short line.\nAnother.", SUB_SRT, 42, 2, 1, &p),
+	    1);
+	CHECK(p == NULL);
+	/* A word wider than a line cannot fit in any split. */
+	CHECK_INT(lay_split("Supercalifragilisticexpialidocious! it is",
+	    SUB_SRT, 20, 1, 1, &p), 1);
+}
+
+/* Dialogue splits between the speakers; a duration asks for parts. */
+TEST(split_dialogue_and_duration)
+{
+	char **p;
+	size_t n = lay_split("- Where were you last night, and who were you "
+	    "with?\n- I was at home all evening with my sister.", SUB_SRT,
+	    42, 2, 1, &p);
+
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(p[0], "- Where were you last night, and who were "
+		    "you with?");
+		CHECK_STR(p[1], "- I was at home all evening with my sister.");
+		free_parts(p, n);
+	}
+	n = lay_split("Short, but on screen, for far too long.", SUB_SRT, 42,
+	    2, 2, &p);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(p[0], "Short, but on screen,");
+		CHECK_STR(p[1], "for far too long.");
+		free_parts(p, n);
+	}
+}
+
+/* Tags open across a split are closed and opened again; ASS override
+ * blocks are not split. */
+TEST(split_keeps_tags)
+{
+	char **p;
+	size_t n = lay_split("<i>one two <font color=\"red\">three four "
+	    "five six</font> seven eight.</i>", SUB_SRT, 12, 2, 1, &p);
+
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(p[0], "<i>one two <font color=\"red\">three "
+		    "four</font></i>");
+		CHECK_STR(p[1], "<i><font color=\"red\">five six</font> "
+		    "seven eight.</i>");
+		free_parts(p, n);
+	}
+	CHECK_INT(lay_split("{\\i1}one two three four five six seven eight",
+	    SUB_ASS, 12, 2, 1, &p), 1);
+}
+
+/* Random texts: the parts, joined, are the text (tags put back aside);
+ * each part fits when a split was made. */
+TEST(random_splits_keep_words)
+{
+	static const char *w[] = { "the", "a", "man", "said,", "and",
+	    "really", "extraordinary", "to", "go.", "I", "don't", "know",
+	    "caf\xc3\xa9", "what?", "we", "will", "see", "- Yes" };
+	char buf[1024], all[2048], **p, *a, *b;
+	long longest, lines;
+	size_t n, i;
+	int it, k, m;
+
+	srand(11);
+	for (it = 0; it < 2000; it++) {
+		buf[0] = '\0';
+		m = 1 + rand() % 40;
+		for (k = 0; k < m; k++) {
+			strcat(buf, w[rand() % (sizeof(w) / sizeof(w[0]))]);
+			if (k + 1 < m)
+				strcat(buf, rand() % 7 ? " " : "\n");
+		}
+		n = lay_split(buf, SUB_SRT, 30, 2, 1 + rand() % 2, &p);
+		if (n == 1)
+			continue;
+		all[0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				strcat(all, " ");
+			strcat(all, p[i]);
+			lay_measure(p[i], SUB_SRT, &longest, &lines);
+			CHECK(lines == 1);
+			CHECK(strlen(p[i]) > 0);
+		}
+		a = joined(buf);
+		b = joined(all);
+		CHECK_STR(a, b);
+		free(a);
+		free(b);
+		free_parts(p, n);
+	}
+}
+
+static void
 quiet(struct fix_report *r)
 {
 	r->fp = fopen("/dev/null", "w");
@@ -181,6 +303,10 @@ main(void)
 	RUN(&h, tags_are_invisible);
 	RUN(&h, tag_with_space_not_split);
 	RUN(&h, random_texts_keep_words);
+	RUN(&h, split_at_sentence_end);
+	RUN(&h, split_dialogue_and_duration);
+	RUN(&h, split_keeps_tags);
+	RUN(&h, random_splits_keep_words);
 	RUN(&h, timing_rules);
 	return HARNESS_END(&h);
 }
