@@ -8,7 +8,8 @@
 #    default netflix-en), snapping to the shot changes of -s SCENES (scene
 #    records) or, with -S, of `vscenes video`; frame limits count frames
 #    of the video's own rate (its media record from vframes), or of
-#    subfix's default rate when it has no video stream;
+#    subfix's default rate when it has no video stream; a cue too long for
+#    two lines or for the screen is split (subfix --split);
 # 3. the language is -l's, else the one langid gives most cues, else "und"
 #    (BCP 47: undetermined);
 # 4. OUTBASE.LANG.srt and OUTBASE.LANG.vtt are written (the WebVTT with a
@@ -46,7 +47,7 @@ subalign -r "$video" --report "$tmp/align.ndjson" -f ndjson "$subs" \
 # vframes writes the media record first; head closes the pipe after it,
 # which stops vframes quietly.  An audio-only input has no frame rate.
 fps=$(vframes "$video" 2>/dev/null | head -n 1 | jq -r '.fps // empty')
-subfix -p "$profile" ${scenes:+--scenes "$scenes"} ${fps:+--fps "$fps"} \
+subfix --split -p "$profile" ${scenes:+--scenes "$scenes"} ${fps:+--fps "$fps"} \
     --report "$tmp/fixes.ndjson" -f ndjson "$tmp/aligned.ndjson" \
     >"$tmp/fixed.ndjson"
 if [ -z "$lang" ] && command -v langid >/dev/null 2>&1; then
