@@ -55,7 +55,7 @@ struct mf_side {
 	const double	*reg;		/* nsolve regularisations */
 	const double	*prior;		/* NULL, or what b shrinks toward */
 	double		 mean;
-	double		*work;		/* per thread */
+	double		*work;		/* n * n + 3 * n per thread */
 };
 
 /* One fit's state, rebuilt for each cut. */
@@ -72,9 +72,10 @@ static void
 mf_rows(size_t lo, size_t hi, int tid, void *arg)
 {
 	const struct mf_side *s = arg;
-	int n = s->n, m = s->nsolve, i, j;
-	double *a = s->work + (size_t)tid * (n * n + 2 * n), *b = a + m * m;
+	int n = s->n, m = s->nsolve, i, j, p, nz, c;
+	double *a = s->work + (size_t)tid * (n * n + 3 * n), *b = a + m * m;
 	double *f = b + m;
+	int *nzi = (int *)(f + m), *used = nzi + m;
 	size_t r;
 	uint32_t q;
 
@@ -83,33 +84,58 @@ mf_rows(size_t lo, size_t hi, int tid, void *arg)
 
 		memset(a, 0, sizeof(*a) * m * m);
 		memset(b, 0, sizeof(*b) * m);
+		memset(used, 0, sizeof(*used) * m);
 		for (q = s->m->start[r]; q < s->m->start[r + 1]; q++) {
 			const float *y = s->other + (size_t)s->m->col[q] * n;
 			double t = s->m->r[q] - s->mean - y[0];
 
 			for (i = m; i < n; i++)
 				t -= (double)x[i] * y[i];
+			/* Only the nonzero features: an item's row has few
+			 * of its tag columns set. */
 			f[0] = 1;
-			for (i = 1; i < m; i++)
-				f[i] = y[i];
-			for (i = 0; i < m; i++) {
+			nzi[0] = 0;
+			for (nz = 1, i = 1; i < m; i++)
+				if ((f[i] = y[i]) != 0)
+					nzi[nz++] = i;
+			for (p = 0; p < nz; p++) {
+				i = nzi[p];
+				used[i] = 1;
 				b[i] += t * f[i];
-				for (j = 0; j <= i; j++)
-					a[i * m + j] += f[i] * f[j];
+				for (j = 0; j <= p; j++)
+					a[i * m + nzi[j]] += f[i] * f[nzi[j]];
 			}
 		}
-		for (i = 0; i < m; i++) {
-			for (j = 0; j < i; j++)
-				a[j * m + i] = a[i * m + j];
-			a[i * m + i] += s->reg[i];
+		/*
+		 * A column no rating touched has only its regularisation on
+		 * the diagonal and 0 on the right: its solution is 0.  The
+		 * others (the bias always) are packed in place, ascending,
+		 * into a c x c system, so a user with a few ratings solves a
+		 * few columns, not every tag's; the result is the same.
+		 */
+		used[0] = 1;
+		for (c = 0, i = 0; i < m; i++)
+			if (used[i])
+				nzi[c++] = i;
+		for (p = 0; p < c; p++) {
+			for (j = 0; j <= p; j++)
+				a[p * c + j] = a[nzi[p] * m + nzi[j]];
+			b[p] = b[nzi[p]];
+		}
+		for (p = 0; p < c; p++) {
+			for (j = 0; j < p; j++)
+				a[j * c + p] = a[p * c + j];
+			a[p * c + p] += s->reg[nzi[p]];
 		}
 		if (s->prior != NULL)
 			b[0] += s->reg[0] * s->prior[r];
-		if (la_cholesky(a, m) != 0)
+		if (la_cholesky(a, c) != 0)
 			continue;	/* cannot happen with reg > 0 */
-		la_chol_solve(a, m, b);
+		la_chol_solve(a, c, b);
 		for (i = 0; i < m; i++)
-			x[i] = (float)b[i];
+			x[i] = 0;
+		for (p = 0; p < c; p++)
+			x[nzi[p]] = (float)b[p];
 	}
 }
 
@@ -517,7 +543,7 @@ mf_train(const struct tdata *d, const struct train_opts *o, float **mfu,
 	*mean = cnt ? sum / cnt : 0;
 	*mfu = malloc((size_t)d->nusers * f.n * sizeof(float) + 4);
 	*mfi = malloc((size_t)d->nitems * f.n * sizeof(float) + 4);
-	work = malloc(sizeof(double) * (f.n * f.n + 2 * f.n) *
+	work = malloc(sizeof(double) * (f.n * f.n + 3 * f.n) *
 	    (o->threads + 1));
 	if (*mfu == NULL || *mfi == NULL || work == NULL)
 		goto nomem;
