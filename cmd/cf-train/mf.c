@@ -34,7 +34,7 @@
 
 #define NAGE		11	/* publish-age buckets, the last: unknown */
 #define NCNT		7	/* rating-count buckets, the first: none */
-#define PRIOR_REG	10	/* ridge on the prior's weights */
+#define PRIOR_REG	100	/* ridge on the prior's weights */
 
 struct rrows {
 	uint32_t	*start, *col;
@@ -252,12 +252,10 @@ age_bucket(double age)
 static int
 count_bucket(uint32_t n)
 {
-	int b = 0;
+	static const uint32_t from[NCNT] = { 0, 1, 2, 4, 16, 64, 256 };
+	int b;
 
-	if (n == 0)
-		return 0;
-	for (b = 1; b < NCNT - 1 && n >= (b == 1 ? 2u : 1u << (2 * b - 2));
-	    b++)
+	for (b = NCNT - 1; n < from[b]; b--)
 		;
 	return b;
 }
