@@ -22,7 +22,8 @@ struct train_opts {
 	int		 k, kmf, iters, cg_steps, threads, nb;
 	int		 bm25;		/* neighbour weighting */
 	int		 mf_drift;	/* learn MF's drift of ratings */
-	double		 alpha, reg, reg_mf, reg_bias;
+	int		 mf_tags;	/* MF's tag columns, at most */
+	double		 alpha, reg, reg_mf, reg_bias, reg_tag;
 	double		 half_life;	/* seconds, 0 = none */
 	double		 recent_days;
 	double		 neg_progress;	/* progress below: a negative */
@@ -77,8 +78,13 @@ float	 gauss(unsigned long seed, uint64_t stream, uint64_t i);
 
 int	 als_train(const struct tdata *d, const struct train_opts *o,
 	    float *uf, float *vf, struct rerr *e);
+/*
+ * Allocates and learns the MF rows (*kmf + 1 floats per user and item);
+ * *kmf = 0 and no rows when there is nothing to learn.
+ */
 int	 mf_train(const struct tdata *d, const struct train_opts *o,
-	    float *mfu, float *mfi, double *mean, struct rerr *e);
+	    float **mfu, float **mfi, uint32_t *kmf, double *mean,
+	    struct rerr *e);
 int	 knn_train(const struct tdata *d, const struct train_opts *o,
 	    uint32_t **start, uint32_t **item, float **sim, struct rerr *e);
 int	 read_items(struct tdata *d, const char *path, struct ndj_policy *p,

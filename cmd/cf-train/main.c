@@ -25,8 +25,9 @@ usage(FILE *fp, int status)
 	    "[--items file]\n"
 	    "\t[--max-bad-rate rate] [--mf-bias-reg r] [--mf-factors n] "
 	    "[--mf-reg r]\n\t"
-	    "[--neg-progress p] [--neg-rating r] [--neighbours n]\n"
-	    "\t[--no-mf-drift] [--recent-days days] [--reg r]\n"
+	    "[--mf-tag-reg r] [--mf-tags n] [--neg-progress p] "
+	    "[--neg-rating r]\n\t[--neighbours n] "
+	    "[--no-mf-drift] [--recent-days days] [--reg r]\n"
 	    "\t[--similarity cosine|bm25] [--skip-bad] "
 	    "[--weight event=w ...]\n"
 	    "\t-o model [file]\n", fp);
@@ -47,6 +48,8 @@ usage(FILE *fp, int status)
 		    "  --mf-bias-reg r     MF bias regularisation (3)\n"
 		    "  --mf-factors n      MF factors (1)\n"
 		    "  --mf-reg r          MF regularisation (50)\n"
+		    "  --mf-tag-reg r      MF tag taste regularisation (15)\n"
+		    "  --mf-tags n         MF tag columns, at most (32)\n"
 		    "  --neg-progress p    progress below p is negative (0.1)\n"
 		    "  --neg-rating r      ratings below r are negative (none)\n"
 		    "  --neighbours n      item neighbours kept (50)\n"
@@ -65,7 +68,7 @@ usage(FILE *fp, int status)
 enum {
 	OPT_ALPHA = 0x100, OPT_BREG, OPT_CG, OPT_HALF, OPT_IMPORT, OPT_ITEMS, OPT_MFK,
 	OPT_MFREG, OPT_NEGP, OPT_NEGR, OPT_NB, OPT_RECENT, OPT_REG, OPT_SIM,
-	OPT_WEIGHT, OPT_NODRIFT
+	OPT_WEIGHT, OPT_NODRIFT, OPT_MFTREG, OPT_MFTAGS
 };
 
 static const struct option longopts[] = {
@@ -80,6 +83,8 @@ static const struct option longopts[] = {
 	{ "mf-bias-reg",	required_argument,	NULL, OPT_BREG },
 	{ "mf-factors",		required_argument,	NULL, OPT_MFK },
 	{ "mf-reg",		required_argument,	NULL, OPT_MFREG },
+	{ "mf-tag-reg",		required_argument,	NULL, OPT_MFTREG },
+	{ "mf-tags",		required_argument,	NULL, OPT_MFTAGS },
 	{ "model",		required_argument,	NULL, 'm' },
 	{ "neg-progress",	required_argument,	NULL, OPT_NEGP },
 	{ "neg-rating",		required_argument,	NULL, OPT_NEGR },
@@ -284,17 +289,9 @@ train(const struct train_opts *o, const char *events, const char *out,
 		if ((rv = als_train(&d, o, b.uf, b.vf, &e)) != 0)
 			goto out;
 	}
-	if (o->mf && o->kmf > 0 && has_ratings(&d.s)) {
-		size_t n = o->kmf + 1;
-
-		b.meta.kmf = o->kmf;
-		b.mfu = malloc((size_t)d.nusers * n * sizeof(float) + 4);
-		b.mfi = malloc((size_t)d.nitems * n * sizeof(float) + 4);
-		if (b.mfu == NULL || b.mfi == NULL)
-			goto nomem;
-		if ((rv = mf_train(&d, o, b.mfu, b.mfi, &b.meta.mean, &e)) != 0)
-			goto out;
-	}
+	if (o->mf && has_ratings(&d.s) && (rv = mf_train(&d, o, &b.mfu,
+	    &b.mfi, &b.meta.kmf, &b.meta.mean, &e)) != 0)
+		goto out;
 	if (o->knn) {
 		b.meta.nb = o->nb;
 		if ((rv = knn_train(&d, o, &b.nb_start, &b.nb_item, &b.nb_sim,
@@ -355,6 +352,8 @@ main(int argc, char *argv[])
 	o.reg = 0.05;
 	o.reg_mf = 50;
 	o.reg_bias = 3;
+	o.reg_tag = 15;
+	o.mf_tags = 32;
 	o.mf_drift = 1;
 	o.recent_days = 7;
 	o.neg_progress = 0.1;
@@ -410,6 +409,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MFREG:
 			o.reg_mf = cli_num(optarg, 1e-9, 1e9, "--mf-reg");
+			break;
+		case OPT_MFTREG:
+			o.reg_tag = cli_num(optarg, 1e-9, 1e9, "--mf-tag-reg");
+			break;
+		case OPT_MFTAGS:
+			o.mf_tags = (int)cli_int(optarg, 0, 1024, "--mf-tags");
 			break;
 		case OPT_NEGP:
 			o.neg_progress = cli_num(optarg, 0, 1, "--neg-progress");
