@@ -64,19 +64,25 @@ rank(const struct lid_model *m, const double *p, int *order, int ntop)
 int
 lid_detect(struct lid_ctx *c, const char *s, size_t n)
 {
+	if (text_normalise(&c->t, s, n) != 0)
+		return -1;
+	lid_score(c);
+	return 0;
+}
+
+void
+lid_score(struct lid_ctx *c)
+{
 	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG];
 	uint32_t ng;
 
-	if (text_normalise(&c->t, s, n) != 0)
-		return -1;
 	c->nword = c->t.nword > 0;
 	memset(acc, 0, sizeof(acc));
 	ng = lid_accumulate(c->m, c->t.cp, 0, c->t.n, acc);
 	lid_loglik(c->m, acc, ng, ll);
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
 	rank(c->m, c->p, c->order, c->ntop);
-	return 0;
 }
 
 static int

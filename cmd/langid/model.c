@@ -81,7 +81,7 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
     const char *name, struct rerr *e)
 {
 	size_t need;
-	uint32_t i;
+	uint32_t i, nempty = 0;
 	const unsigned char *p;
 
 	if (!m->mapped) {
@@ -100,8 +100,10 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	memcpy(&m->cal_b, mem + 32, 8);
 	if (m->nlang == 0 || m->nlang > LID_MAXLANG)
 		return bad(m, e, name, "bad language count");
+	/* nent <= 2^23 keeps every ref below 2^31: probe() marks a find */
+	/* with bit 31. */
 	if (m->nslots < LID_LINE || (m->nslots & (m->nslots - 1)) != 0 ||
-	    m->nslots > (1u << 26) || m->nent > (1u << 24) ||
+	    m->nslots > (1u << 26) || m->nent > (1u << 23) ||
 	    m->ndense > (1u << 20))
 		return bad(m, e, name, "bad table size");
 	if (m->order != LID_ORDER)
@@ -130,12 +132,24 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	m->ent = (const uint16_t *)(p + 8 * (size_t)m->nslots);
 	m->dense = mem + LID_DENSEOFF(m->nlang, m->nslots, m->nent);
 	/*
-	 * References are not walked here: that would touch every slot at
-	 * each start.  probe() checks each one it meets against nent and
-	 * ndense, and a language byte of an entry or row indexes an
-	 * accumulator of LID_ACCLEN, so no model can make a lookup read or
-	 * write out of bounds.
+	 * Every reference in range and at least one empty slot, checked
+	 * once here (a fraction of a millisecond) so that a lookup needs no
+	 * checks: with a language byte of an entry or row indexing an
+	 * accumulator of LID_ACCLEN, no model can make scoring read or
+	 * write out of bounds, and a probe ends at the empty slot.
 	 */
+	for (i = 0; i < m->nslots; i++) {
+		uint32_t key = m->slot[lid_key_at(i)];
+		uint32_t r = m->slot[lid_key_at(i) + LID_LINE];
+
+		if (key == 0)
+			nempty++;
+		else if ((r & 0xff) == 0 ? (r >> 8) >= m->ndense :
+		    (r >> 8) + (r & 0xff) > m->nent)
+			return bad(m, e, name, "reference out of range");
+	}
+	if (nempty == 0)
+		return bad(m, e, name, "no empty slot");
 	return 0;
 }
 
@@ -283,26 +297,20 @@ scan_line(const uint32_t *ln, uint32_t key)
 }
 #endif
 
-/* The ref of the gram with hash h, or 0 when the table has no such gram. */
+/*
+ * The ref of the gram with hash h with bit 31 set, or 0 when the table
+ * has no such gram.  The loader made sure that the table has an empty
+ * slot, so that the loop ends, and that every ref is in range.
+ */
 static inline uint32_t
 probe(const struct lid_model *m, uint64_t h)
 {
 	const uint32_t mask = m->nslots - 1;
-	uint32_t key = (uint32_t)(h >> 32) | 1, s, r, lines = 0;
+	uint32_t key = (uint32_t)(h >> 32) | 1, s, r;
 
-	for (s = lid_slot_start(h, mask); lines++ < m->nslots / LID_LINE;
-	    s = (s + LID_LINE) & mask) {
-		if ((r = scan_line(m->slot + 2 * s, key)) == 1)
-			continue;
-		if (r == 0)
-			return 0;
-		r &= ~(1u << 31);
-		if ((r & 0xff) == 0 ? (r >> 8) >= m->ndense :
-		    (r >> 8) + (r & 0xff) > m->nent)
-			return 0;	/* a damaged model: ignore the gram */
-		return r | 1u << 31;
-	}
-	return 0;
+	for (s = lid_slot_start(h, mask);; s = (s + LID_LINE) & mask)
+		if ((r = scan_line(m->slot + 2 * s, key)) != 1)
+			return r;
 }
 
 static inline void

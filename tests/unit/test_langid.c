@@ -43,12 +43,28 @@ TEST(loader_checks)
 	CHECK_INT(load_tiny(&m, 1, 0), EX_DATAERR);
 	CHECK_INT(load_tiny(&m, 0, 1), EX_DATAERR);
 	/*
-	 * Damage behind a valid checksum: a language byte past nlang and
-	 * references out of range load, and scoring stays in bounds (the
-	 * SAN=1 build checks that) and ignores the bad grams.
+	 * Damage behind a valid checksum: a language byte past nlang loads,
+	 * and scoring stays in bounds (the SAN=1 build checks that).
 	 */
 	mem = tiny_model_body(&len);
 	memset(mem + LID_SLOTOFF(3) + 8 * TINY_SLOTS, 0xff, 2);
+	{
+		uint32_t sum = lid_checksum(mem, len);
+
+		memcpy(mem + len, &sum, 4);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), 0);
+	lid_ctx_init(&c, &m, NULL, 10);
+	CHECK(lid_detect(&c, "ab ba \xE3\x81\x82", 9) == 0);
+	CHECK(lid_spans(&c, "ab ba \xE3\x81\x82", 9) == 0);
+	lid_ctx_free(&c);
+	lid_model_free(&m);
+	/*
+	 * A reference out of range, or a table without an empty slot, is
+	 * rejected at load (expected by the test): lookups do not check.
+	 */
+	mem = tiny_model_body(&len);
 	for (i = 0; i < TINY_SLOTS; i++)
 		if (memcmp(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i), "\0\0\0\0",
 		    4)) {
@@ -62,12 +78,22 @@ TEST(loader_checks)
 		memcpy(mem + len, &sum, 4);
 	}
 	memset(&m, 0, sizeof(m));
-	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), 0);
-	lid_ctx_init(&c, &m, NULL, 10);
-	CHECK(lid_detect(&c, "ab ba \xE3\x81\x82", 9) == 0);
-	CHECK(lid_spans(&c, "ab ba \xE3\x81\x82", 9) == 0);
-	lid_ctx_free(&c);
-	lid_model_free(&m);
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), EX_DATAERR);
+	CHECK(strstr(e.msg, "reference out of range") != NULL);
+	mem = tiny_model_body(&len);
+	for (i = 0; i < TINY_SLOTS; i++)
+		if (memcmp(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i), "\0\0\0\0",
+		    4) == 0)
+			memcpy(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i),
+			    "\x01\0\0\0", 4);
+	{
+		uint32_t sum = lid_checksum(mem, len);
+
+		memcpy(mem + len, &sum, 4);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), EX_DATAERR);
+	CHECK(strstr(e.msg, "no empty slot") != NULL);
 	CHECK_INT(lid_model_load(&m, "/nonexistent/langid.model", &e),
 	    EX_NOINPUT);
 }
