@@ -69,11 +69,40 @@ lid_checksum(const unsigned char *p, size_t n)
 	return (uint32_t)(h[0] ^ h[0] >> 32);
 }
 
+static uint32_t	probe(const struct lid_model *, uint64_t);
+
 static int
 bad(struct lid_model *m, struct rerr *e, const char *name, const char *why)
 {
 	lid_model_free(m);
 	return rerr_set(e, EX_DATAERR, name, 0, "not a langid model: %s", why);
+}
+
+/*
+ * Looks up the unigrams and the a-z bigrams once (a millisecond), so that
+ * scoring finds them without hashing and probing: they are a third of
+ * the grams of a text, and the same few again and again.
+ */
+static int
+fill_direct(struct lid_model *m, const char *name, struct rerr *e)
+{
+	uint32_t c, d, g[2];
+
+	if ((m->direct = malloc((LID_DIRECT + 27 * 27) *
+	    sizeof(m->direct[0]))) == NULL) {
+		lid_model_free(m);
+		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
+	}
+	for (c = 0; c < LID_DIRECT; c++)
+		m->direct[c] = probe(m, lid_gram_hash(&c, 0, 1));
+	for (c = 'a'; c <= 'z' + 1; c++)
+		for (d = 'a'; d <= 'z' + 1; d++) {
+			g[0] = c > 'z' ? ' ' : c;
+			g[1] = d > 'z' ? ' ' : d;
+			m->direct[LID_BIGRAM(g[0], g[1])] =
+			    probe(m, lid_gram_hash(g, 1, 2));
+		}
+	return 0;
 }
 
 int
@@ -150,7 +179,7 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	}
 	if (nempty == 0)
 		return bad(m, e, name, "no empty slot");
-	return 0;
+	return fill_direct(m, name, e);
 }
 
 int
@@ -198,6 +227,7 @@ lid_model_load(struct lid_model *m, const char *path, struct rerr *e)
 void
 lid_model_free(struct lid_model *m)
 {
+	free(m->direct);
 	if (m->mem != NULL) {
 		if (m->mapped)
 			munmap(m->mem, m->size);
@@ -383,8 +413,8 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 	const uint32_t mask = m->nslots - 1;
 	uint16_t a[LID_ACCLEN] __attribute__((aligned(16)));
 	uint16_t da[LID_ACCLEN] __attribute__((aligned(32)));
-	uint64_t h[BATCH + LID_ORDER];
-	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x;
+	uint64_t h[BATCH + LID_ORDER], g;
+	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x, c0, c1;
 	size_t i, nh, nr, j, k;
 	int wide = 0;
 
@@ -399,15 +429,48 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 		 * and fetch every slot line, then find the refs of the grams
 		 * the table has and fetch what they name, then add.
 		 */
-		nh = 0;
-		for (; i < to && nh + LID_ORDER <= BATCH; i++) {
+		nh = nr = 0;
+		for (; i < to && nh + nr + LID_ORDER <= BATCH; i++) {
+#if LID_ORDER == 4 && LID_MINORDER == 1
+			if (i >= 3) {
+				/*
+				 * lid_gram_hashes, the unigram and the a-z
+				 * bigram from m->direct.
+				 */
+				c0 = cp[i];
+				c1 = cp[i - 1];
+				g = (LID_FNV_SEED ^ c0) * LID_FNV_PRIME;
+				if (c0 == ' ')
+					;
+				else if (c0 < LID_DIRECT) {
+					r[nr] = x = m->direct[c0] & ~(1u << 31);
+					nr += x != m->direct[c0];
+				} else
+					h[nh++] = lid_fin(g);
+				g = (g ^ c1) * LID_FNV_PRIME;
+				if ((c0 | c1) < 128) {
+					x = m->direct[LID_BIGRAM(c1, c0)];
+					r[nr] = x & ~(1u << 31);
+					nr += x != 0;
+				} else
+					h[nh++] = lid_fin(g);
+				g = (g ^ cp[i - 2]) * LID_FNV_PRIME;
+				h[nh++] = lid_fin(g);
+				g = (g ^ cp[i - 3]) * LID_FNV_PRIME;
+				h[nh++] = lid_fin(g);
+				for (j = nh - 2; j < nh; j++)
+					__builtin_prefetch(&m->slot[2 *
+					    lid_slot_start(h[j], mask)]);
+				continue;
+			}
+#endif
 			k = lid_gram_hashes(cp, i, h + nh);
 			for (j = nh; j < nh + k; j++)
 				__builtin_prefetch(&m->slot[2 *
 				    lid_slot_start(h[j], mask)]);
 			nh += k;
 		}
-		for (j = nr = 0; j < nh; j++)
+		for (j = 0; j < nh; j++)
 			if ((x = probe(m, h[j])) != 0) {
 				r[nr++] = x &= ~(1u << 31);
 				__builtin_prefetch(target(m, x));

@@ -85,7 +85,18 @@ struct lid_model {
 	const uint32_t	*slot;		/* lines: LID_LINE keys, LID_LINE refs */
 	const uint16_t	*ent;
 	const uint8_t	*dense;
+	/*
+	 * Found at load, for the commonest grams: the ref (bit 31 set; 0
+	 * when absent) of the unigram of each code point below LID_DIRECT,
+	 * then of each bigram of two of a-z and the break (LID_BIGRAM).
+	 */
+	uint32_t	*direct;
 };
+
+#define LID_DIRECT	0x3000
+/* Index in direct[] of the bigram c1 c0 (c0 last), both < 128. */
+#define LID_BIGRAM(c1, c0)	(LID_DIRECT + 27 * ((c1) == ' ' ? 26 : \
+	(c1) - 'a') + ((c0) == ' ' ? 26 : (c0) - 'a'))
 
 /*
  * The hash of every gram ending at each position of cp[from..to) (grams
