@@ -50,14 +50,17 @@ static void
 rank(const struct lid_model *m, const double *p, int *order, int ntop)
 {
 	int i, j, top = 0, nl = (int)m->nlang;
+	double low = -1;	/* p of order[ntop - 1] once order is full */
 
 	for (i = 0; i < nl; i++) {
-		if (top == ntop && !(p[i] > p[order[top - 1]]))
+		if (!(p[i] > low))
 			continue;
 		j = top < ntop ? top++ : top - 1;
 		for (; j > 0 && p[order[j - 1]] < p[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
+		if (top == ntop)
+			low = p[order[top - 1]];
 	}
 }
 
