@@ -448,7 +448,8 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 				} else
 					h[nh++] = lid_fin(g);
 				g = (g ^ c1) * LID_FNV_PRIME;
-				if ((c0 | c1) < 128) {
+				if ((c0 | c1) < 128 && LID_ISABC(c0) &&
+				    LID_ISABC(c1)) {
 					x = m->direct[LID_BIGRAM(c1, c0)];
 					r[nr] = x & ~(1u << 31);
 					nr += x != 0;

@@ -94,7 +94,11 @@ struct lid_model {
 };
 
 #define LID_DIRECT	0x3000
-/* Index in direct[] of the bigram c1 c0 (c0 last), both < 128. */
+/*
+ * Index in direct[] of the bigram c1 c0 (c0 last), both LID_ISABC: a-z
+ * or the break, the only code points below 128 of text_normalise.
+ */
+#define LID_ISABC(c)	((c) == ' ' || ((c) >= 'a' && (c) <= 'z'))
 #define LID_BIGRAM(c1, c0)	(LID_DIRECT + 27 * ((c1) == ' ' ? 26 : \
 	(c1) - 'a') + ((c0) == ' ' ? 26 : (c0) - 'a'))
 
