@@ -242,6 +242,8 @@ grow(struct text_norm *t, size_t need)
  * table saves the class search and the folding chain for each letter.
  */
 static uint16_t two[0x800 - 0x80];
+/* The same for U+0800..U+2FFF (Indic, Thai, Georgian, Latin extended). */
+static uint16_t three[0x3000 - 0x800];
 static pthread_once_t two_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -251,6 +253,9 @@ two_init(void)
 
 	for (c = 0x80; c < 0x800; c++)
 		two[c - 0x80] = text_is_word(c) ? (uint16_t)text_fold(c) : 0;
+	for (c = 0x800; c < 0x3000; c++)
+		three[c - 0x800] = text_is_word(c) ? (uint16_t)text_fold(c) :
+		    0;
 }
 
 int
@@ -296,11 +301,14 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 		    (c = (c & 0x0F) << 12 | (p[i + 1] & 0x3F) << 6 |
 		    (p[i + 2] & 0x3F)) >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
 			/*
-			 * Three bytes: CJK, kana and Hangul (U+3021-D7FF
-			 * but the katakana middle dot) are letters without
-			 * case; the rest is looked up.
+			 * Three bytes: below U+3000 the table; CJK, kana
+			 * and Hangul (U+3021-D7FF but the katakana middle
+			 * dot) are letters without case; the rest is
+			 * looked up.
 			 */
-			if (c >= 0x3021 && c <= 0xD7FF && c != 0x30FB)
+			if (c < 0x3000)
+				c = three[c - 0x800];
+			else if (c >= 0x3021 && c <= 0xD7FF && c != 0x30FB)
 				;
 			else
 				c = text_is_word(c) ? text_fold(c) : 0;
