@@ -138,6 +138,44 @@ TEST(restricted)
 	lid_model_free(&m);
 }
 
+/*
+ * The posterior: the fast path (every language allowed) and the general
+ * one give the same bits, and both agree with libm's exp.
+ */
+TEST(posterior_paths)
+{
+	struct lid_model m;
+	static unsigned char all[LID_MAXLANG];
+	double ll[LID_MAXLANG], p[LID_MAXLANG], q[LID_MAXLANG], r[LID_MAXLANG];
+	double t, mx = -INFINITY, sum = 0;
+	uint32_t i, n = 57;
+	int nl;
+
+	for (nl = 1; nl <= LID_MAXLANG; nl += 7) {
+		memset(&m, 0, sizeof(m));
+		m.nlang = nl;
+		for (i = 0; i < m.nlang; i++) {
+			ll[i] = -400 - 37.0 * ((i * 7919) % 61) + sin(i) * 3;
+			all[i] = 1;
+		}
+		lid_posterior_with(&m, ll, n, NULL, 1.3, 0.6, p);
+		lid_posterior_with(&m, ll, n, all, 1.3, 0.6, q);
+		CHECK(memcmp(p, q, m.nlang * sizeof(p[0])) == 0);
+		t = 1.3 / pow(n, 0.6);
+		mx = -INFINITY;
+		sum = 0;
+		for (i = 0; i < m.nlang; i++)
+			if (ll[i] > mx)
+				mx = ll[i];
+		for (i = 0; i < m.nlang; i++) {
+			r[i] = (ll[i] - mx) * t < -40 ? 0 : exp((ll[i] - mx) * t);
+			sum += r[i];
+		}
+		for (i = 0; i < m.nlang; i++)
+			CHECK_NEAR(p[i], r[i] / sum, 1e-15 + 1e-14 * p[i]);
+	}
+}
+
 /* With the real model: two sentences, two spans at the sentence end. */
 TEST(real_spans)
 {
@@ -177,6 +215,7 @@ main(void)
 	RUN(&h, loader_checks);
 	RUN(&h, scoring);
 	RUN(&h, restricted);
+	RUN(&h, posterior_paths);
 	RUN(&h, real_spans);
 	return HARNESS_END(&h);
 }
