@@ -81,7 +81,8 @@ bad(struct lid_model *m, struct rerr *e, const char *name, const char *why)
 /*
  * Looks up the unigrams and the a-z bigrams once (a millisecond), so that
  * scoring finds them without hashing and probing: they are a third of
- * the grams of a text, and the same few again and again.
+ * the grams of a text, and the same few again and again.  And computes
+ * the posterior's scale for the gram counts of most texts.
  */
 static int
 fill_direct(struct lid_model *m, const char *name, struct rerr *e)
@@ -89,10 +90,14 @@ fill_direct(struct lid_model *m, const char *name, struct rerr *e)
 	uint32_t c, d, g[2];
 
 	if ((m->direct = malloc((LID_DIRECT + 27 * 27) *
-	    sizeof(m->direct[0]))) == NULL) {
+	    sizeof(m->direct[0]))) == NULL ||
+	    (m->temp = malloc(LID_NTEMP * sizeof(m->temp[0]))) == NULL) {
 		lid_model_free(m);
 		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 	}
+	/* The softmax scale of each short text's gram count: one pow. */
+	for (c = 0; c < LID_NTEMP; c++)
+		m->temp[c] = m->cal_a / pow(c > 0 ? c : 1, m->cal_b);
 	for (c = 0; c < LID_DIRECT; c++)
 		m->direct[c] = probe(m, lid_gram_hash(&c, 0, 1));
 	for (c = 'a'; c <= 'z' + 1; c++)
@@ -228,6 +233,7 @@ void
 lid_model_free(struct lid_model *m)
 {
 	free(m->direct);
+	free(m->temp);
 	if (m->mem != NULL) {
 		if (m->mapped)
 			munmap(m->mem, m->size);
@@ -628,14 +634,14 @@ posterior_avx2(uint32_t nl, const double *ll, double t, double *p)
 }
 #endif
 
-void
-lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
-    const unsigned char *allow, double a, double b, double *p)
+/* The softmax of ll scaled by t over the allowed languages into p. */
+static void
+posterior_t(const struct lid_model *m, const double *ll, double t,
+    const unsigned char *allow, double *p)
 {
-	double t, x, mx = -INFINITY, sum = 0;
+	double x, mx = -INFINITY, sum = 0;
 	uint32_t i;
 
-	t = a / pow(n > 0 ? n : 1, b);
 #ifdef HAVE_AVX2_PATH
 	if (allow == NULL && __builtin_cpu_supports("avx2")) {
 		posterior_avx2(m->nlang, ll, t, p);
@@ -663,8 +669,18 @@ lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
 }
 
 void
+lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
+    const unsigned char *allow, double a, double b, double *p)
+{
+	posterior_t(m, ll, a / pow(n > 0 ? n : 1, b), allow, p);
+}
+
+void
 lid_posterior(const struct lid_model *m, const double *ll, uint32_t n,
     const unsigned char *allow, double *p)
 {
-	lid_posterior_with(m, ll, n, allow, m->cal_a, m->cal_b, p);
+	if (n < LID_NTEMP && m->temp != NULL)
+		posterior_t(m, ll, m->temp[n], allow, p);
+	else
+		lid_posterior_with(m, ll, n, allow, m->cal_a, m->cal_b, p);
 }

@@ -91,7 +91,11 @@ struct lid_model {
 	 * then of each bigram of two of a-z and the break (LID_BIGRAM).
 	 */
 	uint32_t	*direct;
+	/* cal_a / n^cal_b for n below LID_NTEMP, also found at load. */
+	double		*temp;
 };
+
+#define LID_NTEMP	2048
 
 #define LID_DIRECT	0x3000
 /*
