@@ -262,7 +262,7 @@ int
 text_normalise(struct text_norm *t, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, nword = 0;
 	uint32_t c, *cp, *off;
 	int k, inbreak = 1;
 
@@ -272,7 +272,6 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 	pthread_once(&two_once, two_init);
 	cp = t->cp;
 	off = t->off;
-	t->nword = 0;
 	t->nbad = 0;
 	cp[o] = ' ';
 	off[o++] = 0;
@@ -283,6 +282,7 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 			if ((c | 32) - 'a' <= 'z' - 'a') {
 				cp[o] = c | 32;
 				off[o++] = (uint32_t)i;
+				nword++;
 				inbreak = 0;
 			} else if (!inbreak) {
 				cp[o] = ' ';
@@ -322,6 +322,7 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 		if (c != 0) {
 			cp[o] = c;
 			off[o++] = (uint32_t)i;
+			nword++;
 			inbreak = 0;
 		} else if (!inbreak) {
 			cp[o] = ' ';
@@ -335,9 +336,7 @@ text_normalise(struct text_norm *t, const char *s, size_t n)
 		off[o++] = (uint32_t)n;
 	}
 	t->n = o;
-	/* Every code point but the breaks is a word character. */
-	for (i = 0; i < o; i++)
-		t->nword += cp[i] != ' ';
+	t->nword = nword;
 	return 0;
 }
 

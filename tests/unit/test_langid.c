@@ -174,6 +174,21 @@ TEST(posterior_paths)
 		for (i = 0; i < m.nlang; i++)
 			CHECK_NEAR(p[i], r[i] / sum, 1e-15 + 1e-14 * p[i]);
 	}
+	/* lid_loglik's fast path: the formula of model.h, bit for bit. */
+	{
+		int32_t acc[LID_ACCLEN];
+
+		for (i = 0; i < LID_MAXLANG; i++) {
+			acc[i] = (int32_t)(i * 104729 % 99991) - 5000;
+			m.floor[i] = -8.5f - (float)(i % 13) / 7;
+		}
+		m.nlang = LID_MAXLANG;
+		lid_loglik(&m, acc, 1234, ll);
+		for (i = 0; i < m.nlang; i++) {
+			r[i] = acc[i] / LID_QSCALE + 1234 * (double)m.floor[i];
+			CHECK(memcmp(&ll[i], &r[i], sizeof(r[i])) == 0);
+		}
+	}
 }
 
 /* With the real model: two sentences, two spans at the sentence end. */
