@@ -412,6 +412,40 @@ apply_batch_avx2(const struct lid_model *m, const uint32_t *r, size_t nr,
 }
 #endif
 
+#ifdef HAVE_AVX2_PATH
+/* acc[0..LID_ACCLEN) += a[] + da[], eight at a time. */
+__attribute__((target("avx2"))) static void
+flush_avx2(int32_t *acc, const uint16_t *a, const uint16_t *da)
+{
+	__m256i *v;
+	uint32_t j;
+
+	for (j = 0; j < LID_ACCLEN; j += 8) {
+		v = (__m256i *)(acc + j);
+		_mm256_storeu_si256(v, _mm256_add_epi32(_mm256_loadu_si256(v),
+		    _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(
+		    (const __m128i *)(a + j))), _mm256_cvtepu16_epi32(
+		    _mm_loadu_si128((const __m128i *)(da + j))))));
+	}
+}
+#endif
+
+/* Moves the 16-bit sums a[] and da[] on to acc[]. */
+static inline void
+flush(int32_t *acc, const uint16_t *a, const uint16_t *da, int wide)
+{
+	uint32_t j;
+
+#ifdef HAVE_AVX2_PATH
+	if (wide) {
+		flush_avx2(acc, a, da);
+		return;
+	}
+#endif
+	for (j = 0; j < LID_ACCLEN; j++)
+		acc[j] += a[j] + da[j];
+}
+
 uint32_t
 lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
     size_t to, int32_t *acc)
@@ -487,8 +521,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 			}
 		/* Move the 16-bit sums on before they could overflow. */
 		if (pending + nr > FLUSH) {
-			for (j = 0; j < LID_ACCLEN; j++)
-				acc[j] += a[j] + da[j];
+			flush(acc, a, da, wide);
 			memset(a, 0, sizeof(a));
 			memset(da, 0, sizeof(da));
 			pending = 0;
@@ -504,8 +537,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 		for (j = 0; j < nr; j++)
 			apply(m, r[j], a);
 	}
-	for (j = 0; j < LID_ACCLEN; j++)
-		acc[j] += a[j] + da[j];
+	flush(acc, a, da, wide);
 	return n;
 }
 
