@@ -11,8 +11,11 @@
  * log-probability of a gram L never showed in training and
  * boost(g, L) = log((count(g, L) + alpha) / alpha), quantised.  A gram
  * is found through a 64-bit hash (lid_gram_hashes); the table stores 32
- * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).  conf is the softmax of those log-likelihoods scaled by
- * cal_a / n^cal_b, the two numbers fitted on held-out training text.
+ * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).
+ * conf is the softmax of those log-likelihoods scaled by cal_a / n^cal_b,
+ * the two numbers fitted on held-out training text.  The loader checks
+ * every ref once and finds the unigrams and a-z bigrams ahead (direct[]),
+ * so that scoring needs neither checks nor, for those, lookups.
  *
  * File layout (all integers little-endian, see lid_model_load):
  *
