@@ -9,6 +9,7 @@
  * punctuation, the decimal digits of the scripts a language model meets,
  * the script-specific full stops and commas, and emoji.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,55 +234,109 @@ grow(struct text_norm *t, size_t need)
 	return 0;
 }
 
+/*
+ * Word class and folding of U+0080..U+07FF (the two-byte sequences:
+ * Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, NKo)
+ * in one table, built once: the folded code point, or 0 for a non-word
+ * character.  Most non-ASCII text of most languages is there, and the
+ * table saves the class search and the folding chain for each letter.
+ */
+static uint16_t two[0x800 - 0x80];
+/* The same for U+0800..U+2FFF (Indic, Thai, Georgian, Latin extended). */
+static uint16_t three[0x3000 - 0x800];
+static pthread_once_t two_once = PTHREAD_ONCE_INIT;
+
+static void
+two_init(void)
+{
+	uint32_t c;
+
+	for (c = 0x80; c < 0x800; c++)
+		two[c - 0x80] = text_is_word(c) ? (uint16_t)text_fold(c) : 0;
+	for (c = 0x800; c < 0x3000; c++)
+		three[c - 0x800] = text_is_word(c) ? (uint16_t)text_fold(c) :
+		    0;
+}
+
 int
 text_normalise(struct text_norm *t, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0;
-	uint32_t c;
+	size_t i = 0, o = 0, nword = 0;
+	uint32_t c, *cp, *off;
 	int k, inbreak = 1;
 
 	/* At most one code point per byte, plus the two edge breaks. */
 	if (grow(t, n + 2) != 0)
 		return -1;
-	t->nword = 0;
-	t->cp[o] = ' ';
-	t->off[o++] = 0;
+	pthread_once(&two_once, two_init);
+	cp = t->cp;
+	off = t->off;
+	t->nbad = 0;
+	cp[o] = ' ';
+	off[o++] = 0;
 	while (i < n) {
-		if (p[i] < 0x80) {
-			/* ASCII, most of most text: text_is_word and text_fold
-			 * inline. */
-			c = p[i++];
-			if ((c | 32) >= 'a' && (c | 32) <= 'z') {
-				t->cp[o] = c | 32;
-				t->off[o++] = (uint32_t)(i - 1);
-				t->nword++;
+		c = p[i];
+		if (c < 0x80) {
+			/* ASCII, most of most text: inline. */
+			if ((c | 32) - 'a' <= 'z' - 'a') {
+				cp[o] = c | 32;
+				off[o++] = (uint32_t)i;
+				nword++;
 				inbreak = 0;
 			} else if (!inbreak) {
-				t->cp[o] = ' ';
-				t->off[o++] = (uint32_t)(i - 1);
+				cp[o] = ' ';
+				off[o++] = (uint32_t)i;
 				inbreak = 1;
 			}
+			i++;
 			continue;
 		}
-		k = text_utf8_next(p + i, n - i, &c);
-		if (text_is_word(c)) {
-			t->cp[o] = text_fold(c);
-			t->off[o++] = (uint32_t)i;
-			t->nword++;
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < n &&
+		    (p[i + 1] & 0xC0) == 0x80) {
+			c = two[((c & 0x1F) << 6 | (p[i + 1] & 0x3F)) - 0x80];
+			k = 2;
+		} else if (c >= 0xE0 && c <= 0xEF && i + 2 < n &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80 &&
+		    (c = (c & 0x0F) << 12 | (p[i + 1] & 0x3F) << 6 |
+		    (p[i + 2] & 0x3F)) >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+			/*
+			 * Three bytes: below U+3000 the table; CJK, kana
+			 * and Hangul (U+3021-D7FF but the katakana middle
+			 * dot) are letters without case; the rest is
+			 * looked up.
+			 */
+			if (c < 0x3000)
+				c = three[c - 0x800];
+			else if (c >= 0x3021 && c <= 0xD7FF && c != 0x30FB)
+				;
+			else
+				c = text_is_word(c) ? text_fold(c) : 0;
+			k = 3;
+		} else {
+			k = text_utf8_next(p + i, n - i, &c);
+			if (c == 0xFFFD && k == 1)
+				t->nbad++;
+			c = text_is_word(c) ? text_fold(c) : 0;
+		}
+		if (c != 0) {
+			cp[o] = c;
+			off[o++] = (uint32_t)i;
+			nword++;
 			inbreak = 0;
 		} else if (!inbreak) {
-			t->cp[o] = ' ';
-			t->off[o++] = (uint32_t)i;
+			cp[o] = ' ';
+			off[o++] = (uint32_t)i;
 			inbreak = 1;
 		}
 		i += k;
 	}
 	if (!inbreak) {
-		t->cp[o] = ' ';
-		t->off[o++] = (uint32_t)n;
+		cp[o] = ' ';
+		off[o++] = (uint32_t)n;
 	}
 	t->n = o;
+	t->nword = nword;
 	return 0;
 }
 

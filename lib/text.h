@@ -52,13 +52,15 @@ struct text_norm {
 	uint32_t	*off;	/* byte offset in the input of each */
 	size_t		 n;	/* code points in cp */
 	size_t		 nword;	/* word characters among them */
+	size_t		 nbad;	/* invalid UTF-8 sequences in the input */
 	size_t		 cap;
 };
 
 /*
  * Normalises s (n bytes, any content) into t, reusing its arrays.
  * A break's offset is that of the first non-word character of its run
- * (or n at the end).  Returns 0, or -1 when out of memory.
+ * (or n at the end).  Counts the invalid sequences of s in t->nbad, as
+ * text_utf8_invalid does.  Returns 0, or -1 when out of memory.
  */
 int	 text_normalise(struct text_norm *t, const char *s, size_t n);
 void	 text_norm_free(struct text_norm *t);

@@ -50,33 +50,42 @@ static void
 rank(const struct lid_model *m, const double *p, int *order, int ntop)
 {
 	int i, j, top = 0, nl = (int)m->nlang;
+	double low = -1;	/* p of order[ntop - 1] once order is full */
 
 	for (i = 0; i < nl; i++) {
-		if (top == ntop && !(p[i] > p[order[top - 1]]))
+		if (!(p[i] > low))
 			continue;
 		j = top < ntop ? top++ : top - 1;
 		for (; j > 0 && p[order[j - 1]] < p[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
+		if (top == ntop)
+			low = p[order[top - 1]];
 	}
 }
 
 int
 lid_detect(struct lid_ctx *c, const char *s, size_t n)
 {
+	if (text_normalise(&c->t, s, n) != 0)
+		return -1;
+	lid_score(c);
+	return 0;
+}
+
+void
+lid_score(struct lid_ctx *c)
+{
 	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG];
 	uint32_t ng;
 
-	if (text_normalise(&c->t, s, n) != 0)
-		return -1;
 	c->nword = c->t.nword > 0;
 	memset(acc, 0, sizeof(acc));
 	ng = lid_accumulate(c->m, c->t.cp, 0, c->t.n, acc);
 	lid_loglik(c->m, acc, ng, ll);
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
 	rank(c->m, c->p, c->order, c->ntop);
-	return 0;
 }
 
 static int

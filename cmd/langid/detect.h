@@ -53,6 +53,9 @@ void	 lid_ctx_free(struct lid_ctx *c);
  */
 int	 lid_detect(struct lid_ctx *c, const char *s, size_t n);
 
+/* lid_detect of the text that text_normalise has just put in c->t. */
+void	 lid_score(struct lid_ctx *c);
+
 /*
  * After lid_detect on the same s: splits it into stretches of one
  * language (c->span[0..nspan)), covering s from its first to its last

@@ -212,9 +212,10 @@ annotate(struct run *r, json_t *rec, const char *s, size_t n)
 }
 
 /*
- * The record of one plain text line, written straight into b: the same
- * bytes as annotate() on {"type":"text","text":...} and ndj_write, without
- * building a jansson tree for each of millions of lines.
+ * The record of one plain text line s, after lid_detect or lid_score on
+ * it, written straight into b: the same bytes as annotate() on
+ * {"type":"text","text":...} and ndj_write, without building a jansson
+ * tree for each of millions of lines.
  */
 /* Appends a string literal. */
 #define LIT(b, s)	ndj_buf_add((b), (s), sizeof(s) - 1)
@@ -228,8 +229,6 @@ plain_record(struct run *r, struct ndj_buf *b, const char *s, size_t n)
 	int i, best, und, e = 0;
 	size_t k;
 
-	if (lid_detect(c, s, n) != 0)
-		return -1;
 	e |= LIT(b, "{\"type\":\"text\",\"text\":");
 	e |= ndj_buf_string(b, s, n);
 	if (!c->nword) {
@@ -293,16 +292,26 @@ run_plain(struct run *r, struct ndj_reader *rd)
 	int st, rv = 0;
 
 	while ((st = ndj_getline(rd, &line, &len, &e)) == 1) {
-		/* Invalid bytes become U+FFFD so the record is valid JSON. */
-		if (text_utf8_invalid(line, len) == 0) {
+		/*
+		 * Invalid bytes become U+FFFD so the record is valid JSON;
+		 * the normalisation finds them, and is redone on the
+		 * repaired text (its offsets are those of the record).
+		 */
+		if (text_normalise(&r->ctx.t, line, len) != 0) {
+			rv = -1;
+			break;
+		}
+		if (r->ctx.t.nbad == 0) {
+			lid_score(&r->ctx);
 			rv = plain_record(r, &b, line, len);
 		} else if (text_utf8_repair(line, len, &fixed, &flen) != 0) {
 			rv = -1;
 			break;
-		} else {
+		} else if ((rv = lid_detect(&r->ctx, fixed, flen)) == 0) {
 			rv = plain_record(r, &b, fixed, flen);
 			free(fixed);
-		}
+		} else
+			free(fixed);
 		if (rv != 0)
 			break;
 		/* Written in blocks: one fwrite a line costs a lock each. */

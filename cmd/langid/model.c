@@ -69,6 +69,8 @@ lid_checksum(const unsigned char *p, size_t n)
 	return (uint32_t)(h[0] ^ h[0] >> 32);
 }
 
+static uint32_t	probe(const struct lid_model *, uint64_t);
+
 static int
 bad(struct lid_model *m, struct rerr *e, const char *name, const char *why)
 {
@@ -76,12 +78,44 @@ bad(struct lid_model *m, struct rerr *e, const char *name, const char *why)
 	return rerr_set(e, EX_DATAERR, name, 0, "not a langid model: %s", why);
 }
 
+/*
+ * Looks up the unigrams and the a-z bigrams once (a millisecond), so that
+ * scoring finds them without hashing and probing: they are a third of
+ * the grams of a text, and the same few again and again.  And computes
+ * the posterior's scale for the gram counts of most texts.
+ */
+static int
+fill_direct(struct lid_model *m, const char *name, struct rerr *e)
+{
+	uint32_t c, d, g[2];
+
+	if ((m->direct = malloc((LID_DIRECT + 27 * 27) *
+	    sizeof(m->direct[0]))) == NULL ||
+	    (m->temp = malloc(LID_NTEMP * sizeof(m->temp[0]))) == NULL) {
+		lid_model_free(m);
+		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
+	}
+	/* The softmax scale of each short text's gram count: one pow. */
+	for (c = 0; c < LID_NTEMP; c++)
+		m->temp[c] = m->cal_a / pow(c > 0 ? c : 1, m->cal_b);
+	for (c = 0; c < LID_DIRECT; c++)
+		m->direct[c] = probe(m, lid_gram_hash(&c, 0, 1));
+	for (c = 'a'; c <= 'z' + 1; c++)
+		for (d = 'a'; d <= 'z' + 1; d++) {
+			g[0] = c > 'z' ? ' ' : c;
+			g[1] = d > 'z' ? ' ' : d;
+			m->direct[LID_BIGRAM(g[0], g[1])] =
+			    probe(m, lid_gram_hash(g, 1, 2));
+		}
+	return 0;
+}
+
 int
 lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
     const char *name, struct rerr *e)
 {
 	size_t need;
-	uint32_t i;
+	uint32_t i, nempty = 0;
 	const unsigned char *p;
 
 	if (!m->mapped) {
@@ -100,8 +134,10 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	memcpy(&m->cal_b, mem + 32, 8);
 	if (m->nlang == 0 || m->nlang > LID_MAXLANG)
 		return bad(m, e, name, "bad language count");
+	/* nent <= 2^23 keeps every ref below 2^31: probe() marks a find */
+	/* with bit 31. */
 	if (m->nslots < LID_LINE || (m->nslots & (m->nslots - 1)) != 0 ||
-	    m->nslots > (1u << 26) || m->nent > (1u << 24) ||
+	    m->nslots > (1u << 26) || m->nent > (1u << 23) ||
 	    m->ndense > (1u << 20))
 		return bad(m, e, name, "bad table size");
 	if (m->order != LID_ORDER)
@@ -130,13 +166,25 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	m->ent = (const uint16_t *)(p + 8 * (size_t)m->nslots);
 	m->dense = mem + LID_DENSEOFF(m->nlang, m->nslots, m->nent);
 	/*
-	 * References are not walked here: that would touch every slot at
-	 * each start.  probe() checks each one it meets against nent and
-	 * ndense, and a language byte of an entry or row indexes an
-	 * accumulator of LID_ACCLEN, so no model can make a lookup read or
-	 * write out of bounds.
+	 * Every reference in range and at least one empty slot, checked
+	 * once here (a fraction of a millisecond) so that a lookup needs no
+	 * checks: with a language byte of an entry or row indexing an
+	 * accumulator of LID_ACCLEN, no model can make scoring read or
+	 * write out of bounds, and a probe ends at the empty slot.
 	 */
-	return 0;
+	for (i = 0; i < m->nslots; i++) {
+		uint32_t key = m->slot[lid_key_at(i)];
+		uint32_t r = m->slot[lid_key_at(i) + LID_LINE];
+
+		if (key == 0)
+			nempty++;
+		else if ((r & 0xff) == 0 ? (r >> 8) >= m->ndense :
+		    (r >> 8) + (r & 0xff) > m->nent)
+			return bad(m, e, name, "reference out of range");
+	}
+	if (nempty == 0)
+		return bad(m, e, name, "no empty slot");
+	return fill_direct(m, name, e);
 }
 
 int
@@ -184,6 +232,8 @@ lid_model_load(struct lid_model *m, const char *path, struct rerr *e)
 void
 lid_model_free(struct lid_model *m)
 {
+	free(m->direct);
+	free(m->temp);
 	if (m->mem != NULL) {
 		if (m->mapped)
 			munmap(m->mem, m->size);
@@ -283,26 +333,20 @@ scan_line(const uint32_t *ln, uint32_t key)
 }
 #endif
 
-/* The ref of the gram with hash h, or 0 when the table has no such gram. */
+/*
+ * The ref of the gram with hash h with bit 31 set, or 0 when the table
+ * has no such gram.  The loader made sure that the table has an empty
+ * slot, so that the loop ends, and that every ref is in range.
+ */
 static inline uint32_t
 probe(const struct lid_model *m, uint64_t h)
 {
 	const uint32_t mask = m->nslots - 1;
-	uint32_t key = (uint32_t)(h >> 32) | 1, s, r, lines = 0;
+	uint32_t key = (uint32_t)(h >> 32) | 1, s, r;
 
-	for (s = lid_slot_start(h, mask); lines++ < m->nslots / LID_LINE;
-	    s = (s + LID_LINE) & mask) {
-		if ((r = scan_line(m->slot + 2 * s, key)) == 1)
-			continue;
-		if (r == 0)
-			return 0;
-		r &= ~(1u << 31);
-		if ((r & 0xff) == 0 ? (r >> 8) >= m->ndense :
-		    (r >> 8) + (r & 0xff) > m->nent)
-			return 0;	/* a damaged model: ignore the gram */
-		return r | 1u << 31;
-	}
-	return 0;
+	for (s = lid_slot_start(h, mask);; s = (s + LID_LINE) & mask)
+		if ((r = scan_line(m->slot + 2 * s, key)) != 1)
+			return r;
 }
 
 static inline void
@@ -368,6 +412,40 @@ apply_batch_avx2(const struct lid_model *m, const uint32_t *r, size_t nr,
 }
 #endif
 
+#ifdef HAVE_AVX2_PATH
+/* acc[0..LID_ACCLEN) += a[] + da[], eight at a time. */
+__attribute__((target("avx2"))) static void
+flush_avx2(int32_t *acc, const uint16_t *a, const uint16_t *da)
+{
+	__m256i *v;
+	uint32_t j;
+
+	for (j = 0; j < LID_ACCLEN; j += 8) {
+		v = (__m256i *)(acc + j);
+		_mm256_storeu_si256(v, _mm256_add_epi32(_mm256_loadu_si256(v),
+		    _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(
+		    (const __m128i *)(a + j))), _mm256_cvtepu16_epi32(
+		    _mm_loadu_si128((const __m128i *)(da + j))))));
+	}
+}
+#endif
+
+/* Moves the 16-bit sums a[] and da[] on to acc[]. */
+static inline void
+flush(int32_t *acc, const uint16_t *a, const uint16_t *da, int wide)
+{
+	uint32_t j;
+
+#ifdef HAVE_AVX2_PATH
+	if (wide) {
+		flush_avx2(acc, a, da);
+		return;
+	}
+#endif
+	for (j = 0; j < LID_ACCLEN; j++)
+		acc[j] += a[j] + da[j];
+}
+
 uint32_t
 lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
     size_t to, int32_t *acc)
@@ -375,8 +453,8 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 	const uint32_t mask = m->nslots - 1;
 	uint16_t a[LID_ACCLEN] __attribute__((aligned(16)));
 	uint16_t da[LID_ACCLEN] __attribute__((aligned(32)));
-	uint64_t h[BATCH + LID_ORDER];
-	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x;
+	uint64_t h[BATCH + LID_ORDER], g;
+	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x, c0, c1;
 	size_t i, nh, nr, j, k;
 	int wide = 0;
 
@@ -391,15 +469,49 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 		 * and fetch every slot line, then find the refs of the grams
 		 * the table has and fetch what they name, then add.
 		 */
-		nh = 0;
-		for (; i < to && nh + LID_ORDER <= BATCH; i++) {
+		nh = nr = 0;
+		for (; i < to && nh + nr + LID_ORDER <= BATCH; i++) {
+#if LID_ORDER == 4 && LID_MINORDER == 1
+			if (i >= 3) {
+				/*
+				 * lid_gram_hashes, the unigram and the a-z
+				 * bigram from m->direct.
+				 */
+				c0 = cp[i];
+				c1 = cp[i - 1];
+				g = (LID_FNV_SEED ^ c0) * LID_FNV_PRIME;
+				if (c0 == ' ')
+					;
+				else if (c0 < LID_DIRECT) {
+					r[nr] = x = m->direct[c0] & ~(1u << 31);
+					nr += x != m->direct[c0];
+				} else
+					h[nh++] = lid_fin(g);
+				g = (g ^ c1) * LID_FNV_PRIME;
+				if ((c0 | c1) < 128 && LID_ISABC(c0) &&
+				    LID_ISABC(c1)) {
+					x = m->direct[LID_BIGRAM(c1, c0)];
+					r[nr] = x & ~(1u << 31);
+					nr += x != 0;
+				} else
+					h[nh++] = lid_fin(g);
+				g = (g ^ cp[i - 2]) * LID_FNV_PRIME;
+				h[nh++] = lid_fin(g);
+				g = (g ^ cp[i - 3]) * LID_FNV_PRIME;
+				h[nh++] = lid_fin(g);
+				for (j = nh - 2; j < nh; j++)
+					__builtin_prefetch(&m->slot[2 *
+					    lid_slot_start(h[j], mask)]);
+				continue;
+			}
+#endif
 			k = lid_gram_hashes(cp, i, h + nh);
 			for (j = nh; j < nh + k; j++)
 				__builtin_prefetch(&m->slot[2 *
 				    lid_slot_start(h[j], mask)]);
 			nh += k;
 		}
-		for (j = nr = 0; j < nh; j++)
+		for (j = 0; j < nh; j++)
 			if ((x = probe(m, h[j])) != 0) {
 				r[nr++] = x &= ~(1u << 31);
 				__builtin_prefetch(target(m, x));
@@ -409,8 +521,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 			}
 		/* Move the 16-bit sums on before they could overflow. */
 		if (pending + nr > FLUSH) {
-			for (j = 0; j < LID_ACCLEN; j++)
-				acc[j] += a[j] + da[j];
+			flush(acc, a, da, wide);
 			memset(a, 0, sizeof(a));
 			memset(da, 0, sizeof(da));
 			pending = 0;
@@ -426,10 +537,28 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 		for (j = 0; j < nr; j++)
 			apply(m, r[j], a);
 	}
-	for (j = 0; j < LID_ACCLEN; j++)
-		acc[j] += a[j] + da[j];
+	flush(acc, a, da, wide);
 	return n;
 }
+
+#ifdef HAVE_AVX2_PATH
+/* lid_loglik four languages at a time: the same operations, the same bits. */
+__attribute__((target("avx2"))) static void
+loglik_avx2(const struct lid_model *m, const int32_t *acc, uint32_t n,
+    double *ll)
+{
+	const __m256d q = _mm256_set1_pd(1 / LID_QSCALE), nd = _mm256_set1_pd(n);
+	uint32_t i;
+
+	for (i = 0; i + 4 <= m->nlang; i += 4)
+		_mm256_storeu_pd(ll + i, _mm256_add_pd(_mm256_mul_pd(
+		    _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)(acc +
+		    i))), q), _mm256_mul_pd(nd, _mm256_cvtps_pd(_mm_loadu_ps(
+		    m->floor + i)))));
+	for (; i < m->nlang; i++)
+		ll[i] = acc[i] / LID_QSCALE + n * (double)m->floor[i];
+}
+#endif
 
 void
 lid_loglik(const struct lid_model *m, const int32_t *acc, uint32_t n,
@@ -437,18 +566,146 @@ lid_loglik(const struct lid_model *m, const int32_t *acc, uint32_t n,
 {
 	uint32_t i;
 
+#ifdef HAVE_AVX2_PATH
+	if (__builtin_cpu_supports("avx2")) {
+		loglik_avx2(m, acc, n, ll);
+		return;
+	}
+#endif
+	/* LID_QSCALE is a power of two: dividing is multiplying exactly. */
 	for (i = 0; i < m->nlang; i++)
 		ll[i] = acc[i] / LID_QSCALE + n * (double)m->floor[i];
 }
 
-void
-lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
-    const unsigned char *allow, double a, double b, double *p)
+/*
+ * e^x for -40 <= x <= 0, within two units in the last place: x = k ln 2
+ * + r with |r| <= ln 2 / 2 (Cody and Waite's reduction, ln 2 in two
+ * parts), e^r by its Taylor series to r^13 (the first term left out is
+ * below 5e-18), times 2^k.  Plain multiplications and additions in a
+ * fixed order, so exp4_avx2 below, doing the same four at a time, gives
+ * the same bits, and so does every machine (the build does not contract
+ * them into fused multiply-adds: -std=c11).  The posterior takes an
+ * exponential for most languages of every text, and libm's one at a time
+ * was a tenth of langid's time.
+ */
+#define EXP_MAGIC	6755399441055744.0	/* 1.5 * 2^52: rounds */
+#define EXP_LOG2E	1.4426950408889634
+#define EXP_LN2HI	0.693147180369123816490	/* ln 2, 32 bits */
+#define EXP_LN2LO	1.90821492927058770002e-10	/* ln 2 - EXP_LN2HI */
+static const double exp_c[14] = {
+	1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800,
+	1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
+	1.0 / 24, 1.0 / 6, 1.0 / 2, 1, 1
+};
+
+static double
+exp_neg(double x)
 {
-	double t, x, mx = -INFINITY, sum = 0;
+	double k, r, q, s;
+	int64_t bits;
+	int i;
+
+	k = (x * EXP_LOG2E + EXP_MAGIC) - EXP_MAGIC;
+	r = (x - k * EXP_LN2HI) - k * EXP_LN2LO;
+	q = exp_c[0];
+	for (i = 1; i < 14; i++)
+		q = q * r + exp_c[i];
+	bits = ((int64_t)k + 1023) << 52;
+	memcpy(&s, &bits, 8);
+	return q * s;
+}
+
+#ifdef HAVE_AVX2_PATH
+/* exp_neg of x[0..4) into y[0..4). */
+__attribute__((target("avx2"))) static void
+exp4_avx2(const double *x, double *y)
+{
+	const __m256d mg = _mm256_set1_pd(EXP_MAGIC);
+	__m256d v = _mm256_loadu_pd(x), k, r, q;
+	__m256i e;
+	int i;
+
+	k = _mm256_sub_pd(_mm256_add_pd(_mm256_mul_pd(v,
+	    _mm256_set1_pd(EXP_LOG2E)), mg), mg);
+	r = _mm256_sub_pd(_mm256_sub_pd(v, _mm256_mul_pd(k,
+	    _mm256_set1_pd(EXP_LN2HI))), _mm256_mul_pd(k,
+	    _mm256_set1_pd(EXP_LN2LO)));
+	q = _mm256_set1_pd(exp_c[0]);
+	for (i = 1; i < 14; i++)
+		q = _mm256_add_pd(_mm256_mul_pd(q, r),
+		    _mm256_set1_pd(exp_c[i]));
+	e = _mm256_slli_epi64(_mm256_add_epi64(_mm256_cvtepi32_epi64(
+	    _mm256_cvtpd_epi32(k)), _mm256_set1_epi64x(1023)), 52);
+	_mm256_storeu_pd(y, _mm256_mul_pd(q, _mm256_castsi256_pd(e)));
+}
+#endif
+
+#ifdef HAVE_AVX2_PATH
+/*
+ * lid_posterior_with for every language (allow NULL), four at a time: the
+ * same operations on the same numbers, so the same bits, the sum still
+ * taken in language order.
+ */
+__attribute__((target("avx2"))) static void
+posterior_avx2(uint32_t nl, const double *ll, double t, double *p)
+{
+	__m256d mx4 = _mm256_set1_pd(-INFINITY), v, t4 = _mm256_set1_pd(t);
+	__m256d lim = _mm256_set1_pd(-40), sum4;
+	double mx, sum = 0, x[4], tmp[4];
+	uint32_t i, j, nv = nl & ~3u;
+
+	for (i = 0; i < nv; i += 4)
+		mx4 = _mm256_max_pd(mx4, _mm256_loadu_pd(ll + i));
+	_mm256_storeu_pd(tmp, mx4);
+	mx = tmp[0];
+	for (j = 1; j < 4; j++)
+		if (tmp[j] > mx)
+			mx = tmp[j];
+	for (; i < nl; i++)
+		if (ll[i] > mx)
+			mx = ll[i];
+	for (i = 0; i < nv; i += 4) {
+		v = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(ll + i),
+		    _mm256_set1_pd(mx)), t4);
+		if (_mm256_movemask_pd(_mm256_cmp_pd(v, lim, _CMP_GE_OQ)) ==
+		    0) {
+			_mm256_storeu_pd(p + i, _mm256_setzero_pd());
+			continue;
+		}
+		_mm256_storeu_pd(x, v);
+		exp4_avx2(x, p + i);
+		_mm256_storeu_pd(p + i, _mm256_and_pd(_mm256_loadu_pd(p + i),
+		    _mm256_cmp_pd(v, lim, _CMP_GE_OQ)));
+	}
+	for (; i < nl; i++) {
+		x[0] = (ll[i] - mx) * t;
+		p[i] = x[0] < -40 ? 0 : exp_neg(x[0]);
+	}
+	for (i = 0; i < nl; i++)
+		sum += p[i];
+	sum4 = _mm256_set1_pd(sum);
+	for (i = 0; i < nv; i += 4)
+		_mm256_storeu_pd(p + i, _mm256_div_pd(_mm256_loadu_pd(p + i),
+		    sum4));
+	for (; i < nl; i++)
+		p[i] /= sum;
+}
+#endif
+
+/* The softmax of ll scaled by t over the allowed languages into p. */
+static void
+posterior_t(const struct lid_model *m, const double *ll, double t,
+    const unsigned char *allow, double *p)
+{
+	double x, mx = -INFINITY, sum = 0;
 	uint32_t i;
 
-	t = a / pow(n > 0 ? n : 1, b);
+#ifdef HAVE_AVX2_PATH
+	if (allow == NULL && __builtin_cpu_supports("avx2")) {
+		posterior_avx2(m->nlang, ll, t, p);
+		return;
+	}
+#endif
 	for (i = 0; i < m->nlang; i++)
 		if ((allow == NULL || allow[i]) && ll[i] > mx)
 			mx = ll[i];
@@ -459,10 +716,10 @@ lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
 		}
 		/*
 		 * Below e^-40 a language adds nothing a 4-decimal conf
-		 * can show: skip the exp, most of this loop's time.
+		 * can show: 0.
 		 */
 		x = (ll[i] - mx) * t;
-		p[i] = x < -40 ? 0 : exp(x);
+		p[i] = x < -40 ? 0 : exp_neg(x);
 		sum += p[i];
 	}
 	for (i = 0; i < m->nlang; i++)
@@ -470,8 +727,18 @@ lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
 }
 
 void
+lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
+    const unsigned char *allow, double a, double b, double *p)
+{
+	posterior_t(m, ll, a / pow(n > 0 ? n : 1, b), allow, p);
+}
+
+void
 lid_posterior(const struct lid_model *m, const double *ll, uint32_t n,
     const unsigned char *allow, double *p)
 {
-	lid_posterior_with(m, ll, n, allow, m->cal_a, m->cal_b, p);
+	if (n < LID_NTEMP && m->temp != NULL)
+		posterior_t(m, ll, m->temp[n], allow, p);
+	else
+		lid_posterior_with(m, ll, n, allow, m->cal_a, m->cal_b, p);
 }

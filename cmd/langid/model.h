@@ -11,8 +11,11 @@
  * log-probability of a gram L never showed in training and
  * boost(g, L) = log((count(g, L) + alpha) / alpha), quantised.  A gram
  * is found through a 64-bit hash (lid_gram_hashes); the table stores 32
- * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).  conf is the softmax of those log-likelihoods scaled by
- * cal_a / n^cal_b, the two numbers fitted on held-out training text.
+ * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).
+ * conf is the softmax of those log-likelihoods scaled by cal_a / n^cal_b,
+ * the two numbers fitted on held-out training text.  The loader checks
+ * every ref once and finds the unigrams and a-z bigrams ahead (direct[]),
+ * so that scoring needs neither checks nor, for those, lookups.
  *
  * File layout (all integers little-endian, see lid_model_load):
  *
@@ -85,7 +88,26 @@ struct lid_model {
 	const uint32_t	*slot;		/* lines: LID_LINE keys, LID_LINE refs */
 	const uint16_t	*ent;
 	const uint8_t	*dense;
+	/*
+	 * Found at load, for the commonest grams: the ref (bit 31 set; 0
+	 * when absent) of the unigram of each code point below LID_DIRECT,
+	 * then of each bigram of two of a-z and the break (LID_BIGRAM).
+	 */
+	uint32_t	*direct;
+	/* cal_a / n^cal_b for n below LID_NTEMP, also found at load. */
+	double		*temp;
 };
+
+#define LID_NTEMP	2048
+
+#define LID_DIRECT	0x3000
+/*
+ * Index in direct[] of the bigram c1 c0 (c0 last), both LID_ISABC: a-z
+ * or the break, the only code points below 128 of text_normalise.
+ */
+#define LID_ISABC(c)	((c) == ' ' || ((c) >= 'a' && (c) <= 'z'))
+#define LID_BIGRAM(c1, c0)	(LID_DIRECT + 27 * ((c1) == ' ' ? 26 : \
+	(c1) - 'a') + ((c0) == ' ' ? 26 : (c0) - 'a'))
 
 /*
  * The hash of every gram ending at each position of cp[from..to) (grams

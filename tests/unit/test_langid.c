@@ -43,12 +43,28 @@ TEST(loader_checks)
 	CHECK_INT(load_tiny(&m, 1, 0), EX_DATAERR);
 	CHECK_INT(load_tiny(&m, 0, 1), EX_DATAERR);
 	/*
-	 * Damage behind a valid checksum: a language byte past nlang and
-	 * references out of range load, and scoring stays in bounds (the
-	 * SAN=1 build checks that) and ignores the bad grams.
+	 * Damage behind a valid checksum: a language byte past nlang loads,
+	 * and scoring stays in bounds (the SAN=1 build checks that).
 	 */
 	mem = tiny_model_body(&len);
 	memset(mem + LID_SLOTOFF(3) + 8 * TINY_SLOTS, 0xff, 2);
+	{
+		uint32_t sum = lid_checksum(mem, len);
+
+		memcpy(mem + len, &sum, 4);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), 0);
+	lid_ctx_init(&c, &m, NULL, 10);
+	CHECK(lid_detect(&c, "ab ba \xE3\x81\x82", 9) == 0);
+	CHECK(lid_spans(&c, "ab ba \xE3\x81\x82", 9) == 0);
+	lid_ctx_free(&c);
+	lid_model_free(&m);
+	/*
+	 * A reference out of range, or a table without an empty slot, is
+	 * rejected at load (expected by the test): lookups do not check.
+	 */
+	mem = tiny_model_body(&len);
 	for (i = 0; i < TINY_SLOTS; i++)
 		if (memcmp(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i), "\0\0\0\0",
 		    4)) {
@@ -62,12 +78,22 @@ TEST(loader_checks)
 		memcpy(mem + len, &sum, 4);
 	}
 	memset(&m, 0, sizeof(m));
-	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), 0);
-	lid_ctx_init(&c, &m, NULL, 10);
-	CHECK(lid_detect(&c, "ab ba \xE3\x81\x82", 9) == 0);
-	CHECK(lid_spans(&c, "ab ba \xE3\x81\x82", 9) == 0);
-	lid_ctx_free(&c);
-	lid_model_free(&m);
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), EX_DATAERR);
+	CHECK(strstr(e.msg, "reference out of range") != NULL);
+	mem = tiny_model_body(&len);
+	for (i = 0; i < TINY_SLOTS; i++)
+		if (memcmp(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i), "\0\0\0\0",
+		    4) == 0)
+			memcpy(mem + LID_SLOTOFF(3) + 4 * lid_key_at(i),
+			    "\x01\0\0\0", 4);
+	{
+		uint32_t sum = lid_checksum(mem, len);
+
+		memcpy(mem + len, &sum, 4);
+	}
+	memset(&m, 0, sizeof(m));
+	CHECK_INT(lid_model_from_mem(&m, mem, len + 4, "tiny", &e), EX_DATAERR);
+	CHECK(strstr(e.msg, "no empty slot") != NULL);
 	CHECK_INT(lid_model_load(&m, "/nonexistent/langid.model", &e),
 	    EX_NOINPUT);
 }
@@ -112,6 +138,59 @@ TEST(restricted)
 	lid_model_free(&m);
 }
 
+/*
+ * The posterior: the fast path (every language allowed) and the general
+ * one give the same bits, and both agree with libm's exp.
+ */
+TEST(posterior_paths)
+{
+	struct lid_model m;
+	static unsigned char all[LID_MAXLANG];
+	double ll[LID_MAXLANG], p[LID_MAXLANG], q[LID_MAXLANG], r[LID_MAXLANG];
+	double t, mx = -INFINITY, sum = 0;
+	uint32_t i, n = 57;
+	int nl;
+
+	for (nl = 1; nl <= LID_MAXLANG; nl += 7) {
+		memset(&m, 0, sizeof(m));
+		m.nlang = nl;
+		for (i = 0; i < m.nlang; i++) {
+			ll[i] = -400 - 37.0 * ((i * 7919) % 61) + sin(i) * 3;
+			all[i] = 1;
+		}
+		lid_posterior_with(&m, ll, n, NULL, 1.3, 0.6, p);
+		lid_posterior_with(&m, ll, n, all, 1.3, 0.6, q);
+		CHECK(memcmp(p, q, m.nlang * sizeof(p[0])) == 0);
+		t = 1.3 / pow(n, 0.6);
+		mx = -INFINITY;
+		sum = 0;
+		for (i = 0; i < m.nlang; i++)
+			if (ll[i] > mx)
+				mx = ll[i];
+		for (i = 0; i < m.nlang; i++) {
+			r[i] = (ll[i] - mx) * t < -40 ? 0 : exp((ll[i] - mx) * t);
+			sum += r[i];
+		}
+		for (i = 0; i < m.nlang; i++)
+			CHECK_NEAR(p[i], r[i] / sum, 1e-15 + 1e-14 * p[i]);
+	}
+	/* lid_loglik's fast path: the formula of model.h, bit for bit. */
+	{
+		int32_t acc[LID_ACCLEN];
+
+		for (i = 0; i < LID_MAXLANG; i++) {
+			acc[i] = (int32_t)(i * 104729 % 99991) - 5000;
+			m.floor[i] = -8.5f - (float)(i % 13) / 7;
+		}
+		m.nlang = LID_MAXLANG;
+		lid_loglik(&m, acc, 1234, ll);
+		for (i = 0; i < m.nlang; i++) {
+			r[i] = acc[i] / LID_QSCALE + 1234 * (double)m.floor[i];
+			CHECK(memcmp(&ll[i], &r[i], sizeof(r[i])) == 0);
+		}
+	}
+}
+
 /* With the real model: two sentences, two spans at the sentence end. */
 TEST(real_spans)
 {
@@ -151,6 +230,7 @@ main(void)
 	RUN(&h, loader_checks);
 	RUN(&h, scoring);
 	RUN(&h, restricted);
+	RUN(&h, posterior_paths);
 	RUN(&h, real_spans);
 	return HARNESS_END(&h);
 }

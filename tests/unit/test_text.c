@@ -103,6 +103,68 @@ TEST(normalise)
 	text_norm_free(&t);
 }
 
+/*
+ * Every code point alone between two letters: the normalisation's tables
+ * and fast paths agree with text_is_word and text_fold, and invalid
+ * sequences are counted as text_utf8_invalid counts them.
+ */
+TEST(normalise_every_code_point)
+{
+	struct text_norm t = { 0 };
+	unsigned char b[8];
+	uint32_t c, want;
+	size_t n;
+
+	for (c = 1; c < 0x110000; c++) {
+		n = 0;
+		b[n++] = 'x';
+		if (c < 0x80)
+			b[n++] = c;
+		else if (c < 0x800) {
+			b[n++] = 0xC0 | c >> 6;
+			b[n++] = 0x80 | (c & 63);
+		} else if (c < 0x10000) {
+			b[n++] = 0xE0 | c >> 12;
+			b[n++] = 0x80 | (c >> 6 & 63);
+			b[n++] = 0x80 | (c & 63);
+		} else {
+			b[n++] = 0xF0 | c >> 18;
+			b[n++] = 0x80 | (c >> 12 & 63);
+			b[n++] = 0x80 | (c >> 6 & 63);
+			b[n++] = 0x80 | (c & 63);
+		}
+		b[n++] = 'y';
+		CHECK(text_normalise(&t, (const char *)b, n) == 0);
+		CHECK_INT(t.nbad, text_utf8_invalid((const char *)b, n));
+		if (c >= 0xD800 && c <= 0xDFFF) {
+			/* Three invalid bytes, three U+FFFD: one break. */
+			CHECK_INT(t.nbad, 3);
+			CHECK_INT(t.n, 5);
+			continue;
+		}
+		want = text_is_word(c) ? text_fold(c) : ' ';
+		if (want == ' ') {
+			CHECK_INT(t.n, 5);
+			CHECK_INT(t.cp[2], ' ');
+			CHECK_INT(t.nword, 2);
+		} else {
+			CHECK_INT(t.n, 5);
+			CHECK_INT(t.cp[2], want);
+			CHECK_INT(t.nword, 3);
+		}
+		CHECK_INT(t.off[2], 1);
+		CHECK_INT(t.off[3], n - 1);
+	}
+	/*
+	 * Truncated sequences in the middle and at the end of text: each
+	 * of their bytes is one invalid sequence.
+	 */
+	CHECK(text_normalise(&t, "a\xC3 \xE2\x82 \xCE\xB1\xF0\x9F", 10) == 0);
+	CHECK_INT(t.nbad, 5);
+	CHECK_INT(t.nword, 2);
+	text_norm_free(&t);
+}
+
 int
 main(void)
 {
@@ -113,5 +175,6 @@ main(void)
 	RUN(&h, folding);
 	RUN(&h, classes);
 	RUN(&h, normalise);
+	RUN(&h, normalise_every_code_point);
 	return HARNESS_END(&h);
 }
