@@ -415,6 +415,8 @@ struct mux_aenc {
 	AVPacket	*pkt;
 	long long	 pts;
 	int		 fs;		/* samples per encoder frame */
+	float		*tmp[2];	/* interleaved encoders: one frame,
+					   planar, from the FIFO */
 };
 
 struct mux *
@@ -439,7 +441,7 @@ mux_open(const char *path, const char *name, const struct mux_vopts *vo,
 		ofmt = av_guess_format("mp4", NULL, NULL);
 	if (ofmt == NULL) {
 		rerr_set(e, EX_USAGE, name, 0, "unknown container for this "
-		    "name; use .mp4, .mov or .mkv");
+		    "name; use .mp4, .mov, .mkv or .webm");
 		goto fail;
 	}
 	if ((url = av_asprintf("file:%s", path)) == NULL ||
@@ -483,8 +485,21 @@ mux_open(const char *path, const char *name, const struct mux_vopts *vo,
 	m->venc->color_range = vo->range;
 	if (ofmt->flags & AVFMT_GLOBALHEADER)
 		m->venc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-	if (vo->crf >= 0)
+	/*
+	 * Constant quality: no bit rate besides (libvpx and libaom read
+	 * one as a cap; libx264 ignores it with crf).  libvpx at its
+	 * default speed is far slower than x264's medium: cpu-used 4 and
+	 * row threads are what its guide suggests for good-quality
+	 * encoding at a usable speed.
+	 */
+	if (vo->crf >= 0) {
 		av_opt_set_int(m->venc->priv_data, "crf", vo->crf, 0);
+		m->venc->bit_rate = 0;
+	}
+	if (strncmp(cname, "libvpx", 6) == 0) {
+		av_opt_set_int(m->venc->priv_data, "cpu-used", 4, 0);
+		av_opt_set_int(m->venc->priv_data, "row-mt", 1, 0);
+	}
 	if (vo->preset != NULL &&
 	    av_opt_set(m->venc->priv_data, "preset", vo->preset, 0) < 0) {
 		rerr_set(e, EX_USAGE, NULL, 0, "the encoder '%s' has no "
@@ -627,13 +642,16 @@ mux_aenc_open(const char *codec, int src_rate, int src_channels,
 		    "this libavcodec has no audio encoder '%s'", cname);
 		return NULL;
 	}
-	ok = 0;
+	/* Float samples, planar or else interleaved (libopus). */
+	ok = AV_SAMPLE_FMT_NONE;
 	for (k = 0; enc->sample_fmts != NULL && enc->sample_fmts[k] != -1; k++)
-		if (enc->sample_fmts[k] == AV_SAMPLE_FMT_FLTP)
-			ok = 1;
-	if (!ok) {
+		if (enc->sample_fmts[k] == AV_SAMPLE_FMT_FLTP ||
+		    (enc->sample_fmts[k] == AV_SAMPLE_FMT_FLT &&
+		    ok == AV_SAMPLE_FMT_NONE))
+			ok = enc->sample_fmts[k];
+	if (ok == AV_SAMPLE_FMT_NONE) {
 		rerr_set(e, EX_UNAVAILABLE, NULL, 0, "the encoder '%s' does "
-		    "not take float planar samples", cname);
+		    "not take float samples", cname);
 		return NULL;
 	}
 	/* The source rate if supported, else the nearest higher one. */
@@ -659,7 +677,7 @@ mux_aenc_open(const char *codec, int src_rate, int src_channels,
 		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
 		goto fail;
 	}
-	a->c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+	a->c->sample_fmt = ok;
 	a->c->sample_rate = rate;
 	av_channel_layout_default(&a->c->ch_layout, ch);
 	a->c->bit_rate = bitrate > 0 ? bitrate : 64000L * ch;
@@ -674,6 +692,14 @@ mux_aenc_open(const char *codec, int src_rate, int src_channels,
 		goto fail;
 	}
 	a->fs = a->c->frame_size > 0 ? a->c->frame_size : 1024;
+	if (ok == AV_SAMPLE_FMT_FLT)
+		for (k = 0; k < ch; k++)
+			if ((a->tmp[k] = malloc((size_t)a->fs *
+			    sizeof(float))) == NULL) {
+				rerr_set(e, EX_SOFTWARE, NULL, 0,
+				    "out of memory");
+				goto fail;
+			}
 	if ((a->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, ch,
 	    a->fs * 4)) == NULL) {
 		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
@@ -748,15 +774,30 @@ encode_audio(struct mux_aenc *a, int n, struct mux **out, int nout,
 	char eb[AV_ERROR_MAX_STRING_SIZE];
 	int k;
 
+	int ch = a->c->ch_layout.nb_channels, i, c;
+
 	av_frame_unref(a->frame);
 	a->frame->nb_samples = n;
-	a->frame->format = AV_SAMPLE_FMT_FLTP;
+	a->frame->format = a->c->sample_fmt;
 	a->frame->sample_rate = a->c->sample_rate;
 	if (av_channel_layout_copy(&a->frame->ch_layout, &a->c->ch_layout) <
 	    0 || av_frame_get_buffer(a->frame, 0) < 0)
 		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
-	if (av_audio_fifo_read(a->fifo, (void **)a->frame->data, n) != n)
-		return rerr_set(e, EX_SOFTWARE, NULL, 0, "audio FIFO");
+	if (a->c->sample_fmt == AV_SAMPLE_FMT_FLTP) {
+		if (av_audio_fifo_read(a->fifo, (void **)a->frame->data, n) !=
+		    n)
+			return rerr_set(e, EX_SOFTWARE, NULL, 0,
+			    "audio FIFO");
+	} else {
+		float *d = (float *)a->frame->data[0];
+
+		if (av_audio_fifo_read(a->fifo, (void **)a->tmp, n) != n)
+			return rerr_set(e, EX_SOFTWARE, NULL, 0,
+			    "audio FIFO");
+		for (i = 0; i < n; i++)
+			for (c = 0; c < ch; c++)
+				*d++ = a->tmp[c][i];
+	}
 	a->frame->pts = a->pts;
 	a->pts += n;
 	if ((k = avcodec_send_frame(a->c, a->frame)) < 0)
@@ -825,5 +866,7 @@ mux_aenc_close(struct mux_aenc *a)
 	av_packet_free(&a->pkt);
 	if (a->fifo != NULL)
 		av_audio_fifo_free(a->fifo);
+	free(a->tmp[0]);
+	free(a->tmp[1]);
 	free(a);
 }

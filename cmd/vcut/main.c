@@ -1,6 +1,7 @@
 /*
  * vcut: render segment records cut from a video into a new video, H.264
- * and AAC in MP4 by default, at one or several sizes from one decode.
+ * and AAC in MP4 by default (VP9 and Opus in WebM), at one or several
+ * sizes from one decode.
  * Each output is written to a temporary beside it and renamed when
  * complete; one render record per output goes to stdout.
  */
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "atomic.h"
 #include "cli.h"
@@ -30,7 +32,8 @@ struct size {
 struct opts {
 	double	 crossfade;	/* < 0: as the records say */
 	double	 fade;
-	int	 crf;
+	int	 crf;		/* < 0: the encoder's usual (crf_for) */
+	const char *vcodec, *acodec;	/* NULL: for the container */
 	long	 max_errors;
 	int	 noaudio;
 	const char *output;
@@ -43,9 +46,11 @@ struct opts {
 	struct ndj_policy pol;
 };
 
-enum { OPT_AUDIO_FADE = 0x100, OPT_MAX_ERRORS, OPT_NO_AUDIO, OPT_SIZE };
+enum { OPT_AUDIO_FADE = 0x100, OPT_MAX_ERRORS, OPT_NO_AUDIO, OPT_SIZE,
+    OPT_VCODEC, OPT_ACODEC };
 
 static const struct option longopts[] = {
+	{ "acodec",	required_argument,	NULL, OPT_ACODEC },
 	{ "audio-fade",	required_argument,	NULL, OPT_AUDIO_FADE },
 	{ "crf",	required_argument,	NULL, 'q' },
 	{ "crossfade",	required_argument,	NULL, 'c' },
@@ -57,6 +62,7 @@ static const struct option longopts[] = {
 	{ "segments",	required_argument,	NULL, 's' },
 	{ "size",	required_argument,	NULL, OPT_SIZE },
 	{ "threads",	required_argument,	NULL, 'j' },
+	{ "vcodec",	required_argument,	NULL, OPT_VCODEC },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "version",	no_argument,		NULL, 'V' },
 	NDJ_LONGOPTS,
@@ -68,26 +74,28 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp,
 "usage: vcut [-hVv] [-c seconds] [-j threads] [-p preset] [-q crf]\n"
-"            [-s file] [--audio-fade seconds] [--max-bad-rate rate]\n"
-"            [--max-errors n] [--no-audio] [--size list] [--skip-bad]\n"
-"            -o file file\n");
+"            [-s file] [--acodec name] [--audio-fade seconds]\n"
+"            [--max-bad-rate rate] [--max-errors n] [--no-audio]\n"
+"            [--size list] [--skip-bad] [--vcodec name] -o file file\n");
 	if (fp == stdout)
 		fprintf(fp, "\n"
 "  -c, --crossfade S    crossfade every join for S seconds (0: cut all)\n"
 "  -h, --help           this help\n"
 "  -j, --threads N      decoder threads (0: one per core; default 0)\n"
-"  -o, --output FILE    the video to write (.mp4, .mov, .mkv)\n"
-"  -p, --preset NAME    encoder speed preset (default medium)\n"
-"  -q, --crf N          quality, 0 (lossless) .. 51 (default 23)\n"
+"  -o, --output FILE    the video to write (.mp4, .mov, .mkv, .webm)\n"
+"  -p, --preset NAME    encoder speed preset (x264, x265: medium)\n"
+"  -q, --crf N          quality, 0 (best) .. 51 or 63 (x264: 23)\n"
 "  -s, --segments FILE  segment records (default: stdin)\n"
 "  -V, --version        print the version\n"
 "  -v, --verbose        libav messages (-vv, -vvv: more)\n"
+"      --acodec NAME    audio encoder (aac; libopus for .webm)\n"
 "      --audio-fade S   fade at each cut, seconds (default 0.02)\n"
 "      --max-bad-rate R fail when more than R of the records are bad\n"
 "      --max-errors N   decode errors tolerated (default 0)\n"
 "      --no-audio       leave the sound out\n"
 "      --size LIST      output heights or WxH sizes, e.g. 1080,720,480\n"
-"      --skip-bad       report bad records and go on\n");
+"      --skip-bad       report bad records and go on\n"
+"      --vcodec NAME    video encoder (libx264; libvpx-vp9 for .webm)\n");
 	exit(status);
 }
 
@@ -226,8 +234,9 @@ plan_outputs(const struct opts *o, const struct media_info *mi,
 	return 0;
 }
 
-/* libx264's presets (x264.h x264_preset_names); checked here, since
- * x264 prints its own complaint before libavcodec's log can stop it. */
+/* libx264's presets (x264.h x264_preset_names), which x265 shares;
+ * checked here, since x264 prints its own complaint before libavcodec's
+ * log can stop it. */
 static int
 known_preset(const char *p)
 {
@@ -240,6 +249,37 @@ known_preset(const char *p)
 		if (strcmp(p, names[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* Encoders whose quality scale and presets are x264's. */
+static int
+x264_like(const char *codec)
+{
+	return strcmp(codec, "libx264") == 0 || strcmp(codec, "libx265") == 0;
+}
+
+/*
+ * The constant quality each encoder's documentation suggests as its
+ * default: x264 23 and x265 28 (their own defaults), libvpx-vp9 31 (the
+ * WebM project's VOD settings for 1080p), libaom 30 and SVT-AV1 35
+ * (their own).  -1: the encoder has no crf; its default applies.
+ */
+static int
+crf_for(const char *codec)
+{
+	static const struct {
+		const char *name;
+		int	 crf;
+	} t[] = {
+		{ "libx264", 23 }, { "libx265", 28 }, { "libvpx-vp9", 31 },
+		{ "libvpx", 10 }, { "libaom-av1", 30 }, { "libsvtav1", 35 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(codec, t[i].name) == 0)
+			return t[i].crf;
+	return -1;
 }
 
 static int
@@ -322,7 +362,7 @@ run(const char *path, struct opts *o)
 		goto out;
 	}
 	if (mi->has_audio && !o->noaudio &&
-	    (a = mux_aenc_open(NULL, mp.audio_rate, mp.audio_channels, 0,
+	    (a = mux_aenc_open(o->acodec, mp.audio_rate, mp.audio_channels, 0,
 	    &e)) == NULL) {
 		rv = cli_report(&e);
 		goto out;
@@ -346,6 +386,7 @@ run(const char *path, struct opts *o)
 		out[i].tmp = atomic_tmpname(af[i]);
 	}
 	memset(&ro, 0, sizeof(ro));
+	ro.vo.codec = o->vcodec;
 	ro.vo.crf = o->crf;
 	ro.vo.preset = o->preset;
 	ro.vo.fps_num = mp.fps_num;
@@ -397,13 +438,12 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o;
-	int ch;
+	int ch, webm;
 
 	memset(&o, 0, sizeof(o));
 	o.crossfade = -1;
 	o.fade = 0.02;
-	o.crf = 23;
-	o.preset = "medium";
+	o.crf = -1;
 	o.pol = (struct ndj_policy)NDJ_POLICY_DEFAULT;
 	cli_init("vcut");
 	while ((ch = getopt_long(argc, argv, "c:hj:o:p:q:s:Vv", longopts,
@@ -425,7 +465,7 @@ main(int argc, char *argv[])
 			o.preset = optarg;
 			break;
 		case 'q':
-			o.crf = (int)cli_int(optarg, 0, 51, "-q");
+			o.crf = (int)cli_int(optarg, 0, 63, "-q");
 			break;
 		case 's':
 			o.segments = optarg;
@@ -449,6 +489,12 @@ main(int argc, char *argv[])
 		case OPT_SIZE:
 			parse_sizes(&o, optarg);
 			break;
+		case OPT_VCODEC:
+			o.vcodec = optarg;
+			break;
+		case OPT_ACODEC:
+			o.acodec = optarg;
+			break;
 		default:
 			if (!ndj_policy_opt(&o.pol, ch, optarg))
 				usage(stderr, EX_USAGE);
@@ -468,11 +514,29 @@ main(int argc, char *argv[])
 		cli_warn("-o: cannot write a video to standard output");
 		usage(stderr, EX_USAGE);
 	}
-	if (!known_preset(o.preset)) {
-		cli_warn("-p: unknown preset: %s (ultrafast, superfast, "
-		    "veryfast, faster, fast, medium, slow, slower, veryslow, "
-		    "placebo)", o.preset);
-		usage(stderr, EX_USAGE);
+	/* WebM holds VP8, VP9 or AV1 with Opus or Vorbis only. */
+	webm = strlen(o.output) >= 5 &&
+	    strcasecmp(o.output + strlen(o.output) - 5, ".webm") == 0;
+	if (o.vcodec == NULL)
+		o.vcodec = webm ? "libvpx-vp9" : "libx264";
+	if (o.acodec == NULL)
+		o.acodec = webm ? "libopus" : "aac";
+	if (o.crf < 0)
+		o.crf = crf_for(o.vcodec);
+	if (x264_like(o.vcodec)) {
+		if (o.crf > 51) {
+			cli_warn("-q: %s's range is 0 .. 51: %d", o.vcodec,
+			    o.crf);
+			usage(stderr, EX_USAGE);
+		}
+		if (o.preset == NULL)
+			o.preset = "medium";
+		if (!known_preset(o.preset)) {
+			cli_warn("-p: unknown preset: %s (ultrafast, superfast, "
+			    "veryfast, faster, fast, medium, slow, slower, "
+			    "veryslow, placebo)", o.preset);
+			usage(stderr, EX_USAGE);
+		}
 	}
 	media_set_verbosity(o.verbose);
 	return cli_finish(run(argv[0], &o));
