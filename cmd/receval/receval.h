@@ -30,6 +30,16 @@ struct recm {
  */
 void	 recm_user(const uint32_t *list, size_t n, const uint32_t *rel,
 	    size_t nrel, struct recm *m);
+/*
+ * Novelty of the top 10 of list (seen items removed): the mean
+ * self-information -log2(pop[i] / nusers) of its items, pop[i] being the
+ * number of train users who have item i (Zhou et al., "Solving the
+ * apparent diversity-accuracy dilemma of recommender systems", PNAS 107,
+ * 2010).  Items with no train user (or past npop) carry no popularity and
+ * are left out; -1 when none is left.
+ */
+double	 recm_novelty(const uint32_t *list, size_t n, const uint32_t *pop,
+	    size_t npop, size_t nusers);
 
 /* The split modes. */
 enum { SPLIT_TIME, SPLIT_LLO };

@@ -6,7 +6,9 @@
  * averaged over the test users, a user without a list scoring 0.
  * coverage@10 is the number of distinct items in all top-10 lists over
  * the number of distinct items in train.  RMSE is over the test events
- * with a rating for which a list gave a predicted "rating".
+ * with a rating for which a list gave a predicted "rating".  novelty@10
+ * is the mean self-information of the top-10 items (recm_novelty) over
+ * the test users.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -52,6 +54,22 @@ recm_user(const uint32_t *list, size_t n, const uint32_t *rel, size_t nrel,
 	m->rec20 = (double)hits / (double)nrel;
 	m->ndcg10 = idcg > 0 ? dcg / idcg : 0;
 	m->map10 = nideal > 0 ? ap / (double)nideal : 0;
+}
+
+double
+recm_novelty(const uint32_t *list, size_t n, const uint32_t *pop,
+    size_t npop, size_t nusers)
+{
+	double s = 0;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && i < 10; i++) {
+		if (list[i] >= npop || pop[list[i]] == 0)
+			continue;
+		s -= log2((double)pop[list[i]] / (double)nusers);
+		k++;
+	}
+	return k > 0 ? s / (double)k : -1;
 }
 
 /* Items per user, as sorted compressed rows. */
@@ -136,6 +154,9 @@ struct scorer {
 	unsigned char	*done;		/* per user: a list was scored */
 	unsigned char	*covered;	/* per item: in some top-10 list */
 	size_t		 ncovered;	/* items covered[] has room for */
+	uint32_t	*pop;		/* per item: train users with it */
+	double		 novelty;	/* sum over users */
+	size_t		 nnovel;	/* users with a novelty */
 	struct recm	 sum;
 	double		 sqerr;
 	size_t		 npred;
@@ -155,6 +176,7 @@ score_list(struct scorer *sc, struct ndj_reader *r, json_t *rec,
 	json_t *items, *it;
 	const uint32_t *seen;
 	struct recm m;
+	double nov;
 
 	if (ev_id(json_object_get(rec, "user"), &str, &len, tmp,
 	    sizeof(tmp)) != 0)
@@ -236,6 +258,11 @@ score_list(struct scorer *sc, struct ndj_reader *r, json_t *rec,
 	if (nr == 0)
 		return 0;
 	recm_user(sc->buf, len, sc->rel.item + sc->rel.start[u], nr, &m);
+	if ((nov = recm_novelty(sc->buf, len, sc->pop, sc->ncovered,
+	    sc->ntrain_users)) >= 0) {
+		sc->novelty += nov;
+		sc->nnovel++;
+	}
 	sc->sum.prec10 += m.prec10;
 	sc->sum.rec20 += m.rec20;
 	sc->sum.ndcg10 += m.ndcg10;
@@ -299,10 +326,14 @@ receval_score(const struct score_opts *o, const char *path,
 		ntritems += tritem[i];
 	nitems = sc.s.items.n;
 	sc.ncovered = nitems;
-	if ((sc.covered = calloc(nitems + 1, 1)) == NULL) {
+	if ((sc.covered = calloc(nitems + 1, 1)) == NULL ||
+	    (sc.pop = calloc(nitems + 1, sizeof(*sc.pop))) == NULL) {
 		rv = rerr_set(&e, EX_SOFTWARE, NULL, 0, "out of memory");
 		goto out;
 	}
+	/* Train users per item: the seen rows hold each pair once. */
+	for (i = 0; i < sc.seen.start[sc.seen.nusers]; i++)
+		sc.pop[sc.seen.item[i]]++;
 	if ((r = ndj_open(path, &e)) == NULL) {
 		rv = e.code;
 		goto out;
@@ -344,6 +375,9 @@ receval_score(const struct score_opts *o, const char *path,
 	put_metric("map@10", sc.sum.map10 / ntest, ntest, "users");
 	put_metric("coverage@10", ntritems ? (double)ncov / ntritems : 0,
 	    ntritems, "items");
+	if (sc.nnovel > 0)
+		put_metric("novelty@10", sc.novelty / sc.nnovel, sc.nnovel,
+		    "users");
 	if (sc.npred > 0)
 		put_metric("rmse", sqrt(sc.sqerr / sc.npred), sc.npred,
 		    "events");
@@ -356,6 +390,7 @@ done:
 		ndj_close(r);
 	rows_free(&sc.seen), rows_free(&sc.rel), rows_free(&sc.test);
 	free(sc.done), free(sc.covered), free(sc.buf), free(sc.pred);
+	free(sc.pop);
 	free(tritem);
 	evset_free(&sc.s);
 	return rv;

@@ -11,6 +11,22 @@
 #include "../../cmd/receval/receval.h"
 
 /*
+ * pop = {0, 1, 4, 8} train users of 8: items 1, 2, 3 carry -log2 1/8 = 3,
+ * -log2 4/8 = 1 and 0 bits; item 0 has no train user and item 9 is past
+ * pop, so both are left out: (3 + 1 + 0) / 3 over the list 0 1 2 3 9;
+ * only the first 10 count; a list of unknown items has none.
+ */
+TEST(novelty)
+{
+	uint32_t pop[] = { 0, 1, 4, 8 }, list[] = { 0, 1, 2, 3, 9 };
+	uint32_t eleven[] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1 };
+
+	CHECK_NEAR(recm_novelty(list, 5, pop, 4, 8), 4.0 / 3, 1e-12);
+	CHECK_NEAR(recm_novelty(eleven, 11, pop, 4, 8), 1.0, 1e-12);
+	CHECK_NEAR(recm_novelty(list, 1, pop, 4, 8), -1, 0);
+}
+
+/*
  * rel = {2, 5, 7}, list = 5 1 2 9: hits at ranks 1 and 3.
  * precision@10 = 2/10; recall@20 = 2/3;
  * DCG = 1/log2(2) + 1/log2(4) = 1.5, IDCG = 1 + 1/log2(3) + 1/log2(4)
@@ -165,6 +181,7 @@ main(void)
 	struct harness h = { 0 };
 
 	RUN(&h, metrics_small);
+	RUN(&h, novelty);
 	RUN(&h, metrics_cut_at_10_and_20);
 	RUN(&h, metrics_perfect_and_empty);
 	RUN(&h, iso_times);
