@@ -44,6 +44,7 @@ struct ranker {
 	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
 	uint32_t	*tstart, *term;	/* per item: tags and title words */
 	size_t		 nterm;
+	uint32_t	 rare0;		/* the first rare word's term */
 	float		*idf;		/* per term */
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
@@ -52,14 +53,22 @@ struct ranker {
 	float		*vt;		/* item factors transposed, k x nitems */
 	float		*cmax[3];	/* fresh, pop, recent: maximum per
 					   RANK_CHUNK items */
-	struct padded {			/* per-item lists, chunk by chunk */
-		uint32_t	*idx;	/* chunk c: width[c] rows of
-					   RANK_CHUNK indices, item-minor */
-		size_t		*off;	/* per chunk: its first index */
-		uint32_t	*width;	/* per chunk: its longest list */
-	}		 cterm, ctag;	/* content terms, tags */
+	/*
+	 * Signatures: items with the same tags and the same terms below
+	 * rare0 share one, so that a request sums its profile over each
+	 * signature once instead of over each item.
+	 */
+	uint32_t	*sig;		/* per item */
+	size_t		 nsig;
+	uint32_t	*sctstart, *sct; /* per signature: content terms */
+	uint32_t	*sgstart, *sg;	/* per signature: its tags */
+	uint32_t	*pstart, *post;	/* per rare word: its items */
 };
 
+/*
+ * Per-item arrays hold whole chunks of RANK_CHUNK items (padding 0), so
+ * the blend runs over whole chunks.
+ */
 #define RANK_CHUNK	16
 
 /* One request, parsed. */
@@ -85,13 +94,17 @@ struct request {
 
 /* Per-thread scratch. */
 struct rank_buf {
-	float		*cf, *cfown, *item, *tod, *total;
+	float		*cf, *cfown, *item, *tod;
 	float		*prof;		/* per term; 0 between requests */
 	float		*pw;		/* per term: profile x idf */
 	uint32_t	*tterm;		/* the terms in prof and pw */
 	size_t		 ntterm;
-	float		*cont, *todv;	/* per item: content part, raw tod */
-	float		*v, *pv;	/* per item: blend, personal parts */
+	float		*sigc, *sigt;	/* per signature: content, tod */
+	float		*cacc;		/* per item: content sum with rare
+					   words, 0 = none (the items in
+					   ctouched) */
+	uint32_t	*ctouched;
+	size_t		 nctouched;
 	float		*block;		/* BLOCK x nchunk x RANK_CHUNK cf scores */
 	float		*bmax;		/* BLOCK x nchunk: chunk maxima */
 	size_t		 nchunk;
