@@ -387,6 +387,7 @@ score_batch(size_t lo, size_t hi, int tid, void *arg)
 
 			q->cfpre = NULL;
 			q->cfchunk = NULL;
+			q->cfseed = NULL;
 			if (q->user >= 0 && q->cand == NULL &&
 			    r->m.meta.k > 0 && r->w[P_CF] != 0)
 				blk[n++] = q;

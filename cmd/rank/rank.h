@@ -31,6 +31,13 @@ enum part {
 
 extern const char *const part_names[NPART];
 
+/*
+ * A blend over all items scans first up to RANK_CHUNK chunks with the
+ * best collaborative scores of the user and the RANK_HOT with the best
+ * item terms, to raise the floors of its heaps early.
+ */
+#define RANK_HOT	8
+
 struct ranker {
 	struct model	 m;
 	struct idmap	 users, items;
@@ -63,6 +70,9 @@ struct ranker {
 	uint32_t	*sctstart, *sct; /* per signature: content terms */
 	uint32_t	*sgstart, *sg;	/* per signature: its tags */
 	uint32_t	*pstart, *post;	/* per rare word: its items */
+	uint32_t	 hot[RANK_HOT];	/* the chunks with the best item
+					   terms (pop, recent, fresh) */
+	int		 nhot;
 };
 
 /*
@@ -85,6 +95,7 @@ struct request {
 	/* results */
 	const float	*cfpre;		/* precomputed cf scores, or NULL */
 	const float	*cfchunk;	/* their maximum per RANK_CHUNK */
+	const uint32_t	*cfseed;	/* RANK_CHUNK chunks with the best */
 	float		 cfmin, cfmax;
 	uint32_t	*out;
 	float		*score;
@@ -107,6 +118,7 @@ struct rank_buf {
 	size_t		 nctouched;
 	float		*block;		/* BLOCK x nchunk x RANK_CHUNK cf scores */
 	float		*bmax;		/* BLOCK x nchunk: chunk maxima */
+	uint32_t	(*bseed)[RANK_CHUNK];	/* BLOCK: see cf_chunks */
 	size_t		 nchunk;
 	uint32_t	*touched, *seen;
 	size_t		 seencap;

@@ -339,6 +339,24 @@ out:
 	return rv;
 }
 
+/*
+ * Puts chunk c among the best ns of seed (by key, best first, ns < max
+ * so far).  Returns the new count.
+ */
+static int
+seed_add(uint32_t *seed, float *key, int ns, int max, uint32_t c, float kc)
+{
+	int j;
+
+	if (ns == max && !(kc > key[ns - 1]))
+		return ns;
+	j = ns < max ? ns++ : ns - 1;
+	for (; j > 0 && kc > key[j - 1]; j--)
+		seed[j] = seed[j - 1], key[j] = key[j - 1];
+	seed[j] = c, key[j] = kc;
+	return ns;
+}
+
 int
 ranker_init(struct ranker *r, struct rerr *e)
 {
@@ -410,6 +428,19 @@ ranker_init(struct ranker *r, struct rerr *e)
 		if (r->recent[i] > r->cmax[2][ch])
 			r->cmax[2][ch] = r->recent[i];
 	}
+	{
+		float key[RANK_HOT];
+
+		for (i = 0; i < (ni + RANK_CHUNK - 1) / RANK_CHUNK; i++) {
+			float kc = (float)(r->w[P_FRESH] * r->cmax[0][i] +
+			    r->w[P_POP] * r->cmax[1][i] +
+			    r->w[P_RECENT] * r->cmax[2][i]);
+
+			if (kc > 0)
+				r->nhot = seed_add(r->hot, key, r->nhot,
+				    RANK_HOT, (uint32_t)i, kc);
+		}
+	}
 	if (k > 0) {
 		for (i = 0; i < ni; i++)
 			r->fnorm[i] = sqrtf(la_dot(m->vf + i * k, m->vf + i * k,
@@ -462,6 +493,7 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	b->block = malloc(b->nchunk * RANK_CHUNK * RANK_BLOCK *
 	    sizeof(*b->block));
 	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
+	b->bseed = malloc(RANK_BLOCK * sizeof(*b->bseed));
 	b->item = calloc(np, sizeof(*b->item));
 	b->tod = malloc(nt * sizeof(*b->tod));
 	b->prof = calloc(r->nterm + 1, sizeof(*b->prof));
@@ -474,7 +506,8 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod ||
+	if (!b->cf || !b->block || !b->bmax || !b->bseed || !b->item ||
+	    !b->tod ||
 	    !b->prof || !b->touched || !b->pw || !b->sigc || !b->sigt ||
 	    !b->cacc || !b->ctouched || !b->tterm || !b->x || !b->a ||
 	    la_topk_init(&b->top, kmax) != 0 ||
@@ -487,6 +520,7 @@ void
 rank_buf_free(struct rank_buf *b)
 {
 	free(b->cfown), free(b->block), free(b->bmax), free(b->item);
+	free(b->bseed);
 	free(b->tod), free(b->prof), free(b->pw), free(b->tterm);
 	free(b->sigc), free(b->sigt), free(b->cacc), free(b->ctouched);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
@@ -708,9 +742,13 @@ chunk_max(const float *a, int lim)
 	return m[0];
 }
 
-/* lo and hi: the element-wise minimum and maximum of themselves and a. */
+/*
+ * lo and hi: the element-wise minimum and maximum of themselves and a,
+ * chunk ch; at: for each lane, the chunk of its maximum.
+ */
 static inline void
-extremes(const float *restrict a, float *restrict lo, float *restrict hi)
+extremes(const float *restrict a, float *restrict lo, float *restrict hi,
+    uint32_t *restrict at, uint32_t ch)
 {
 	int l;
 
@@ -718,6 +756,7 @@ extremes(const float *restrict a, float *restrict lo, float *restrict hi)
 #pragma GCC unroll 1
 #endif
 	for (l = 0; l < RANK_CHUNK; l++) {
+		at[l] = a[l] > hi[l] ? ch : at[l];
 		hi[l] = a[l] > hi[l] ? a[l] : hi[l];
 		lo[l] = a[l] < lo[l] ? a[l] : lo[l];
 	}
@@ -726,13 +765,15 @@ extremes(const float *restrict a, float *restrict lo, float *restrict hi)
 /*
  * The scores of n users (factors x[0 .. n - 1]) against all ni items
  * into out (user j at out + j * stride), their extremes into mn and mx
- * (which come in as +inf and -inf), and when cmax is not NULL the
- * maximum of each chunk (user j's at cmax + j * cstride).
+ * (which come in as +inf and -inf), for each lane of the whole chunks
+ * the chunk of its maximum into at (user j's at at[j]: RANK_CHUNK
+ * chunks, which hold the user's best score), and when cmax is not NULL
+ * the maximum of each chunk (user j's at cmax + j * cstride).
  */
 CF_CLONES static void
 cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
     int n, float *out, size_t stride, float *cmax, size_t cstride,
-    float *mn, float *mx)
+    float *mn, float *mx, uint32_t (*at)[RANK_CHUNK])
 {
 	size_t nchunk = (ni + RANK_CHUNK - 1) / RANK_CHUNK, ch;
 	/* Element-wise extremes over the whole chunks, per user. */
@@ -740,8 +781,10 @@ cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
 	int f, l, u, g;
 
 	for (u = 0; u < n; u++)
-		for (l = 0; l < RANK_CHUNK; l++)
+		for (l = 0; l < RANK_CHUNK; l++) {
 			vlo[u][l] = INFINITY, vhi[u][l] = -INFINITY;
+			at[u][l] = 0;
+		}
 	for (ch = 0; ch < nchunk; ch++) {
 		const float *v = vt + ch * (size_t)k * RANK_CHUNK;
 		/* Padding past the last item counts in neither extreme. */
@@ -790,7 +833,8 @@ cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
 				memcpy(out + j * stride + ch * RANK_CHUNK,
 				    acc[u], sizeof(acc[u]));
 				if (lim >= RANK_CHUNK) {
-					extremes(acc[u], vlo[j], vhi[j]);
+					extremes(acc[u], vlo[j], vhi[j], at[j],
+					    (uint32_t)ch);
 					if (cmax != NULL)
 						cmax[j * cstride + ch] =
 						    chunk_max(acc[u],
@@ -847,12 +891,13 @@ cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
 	for (j = 0; j < n; j++)
 		mn[j] = INFINITY, mx[j] = -INFINITY;
 	cf_chunks(r->vt, ni, k, x, n, b->block, stride, chunkmax ? b->bmax :
-	    NULL, b->nchunk, mn, mx);
+	    NULL, b->nchunk, mn, mx, b->bseed);
 	for (j = 0; j < n; j++) {
 		q[j]->cfmin = mn[j], q[j]->cfmax = mx[j];
 		q[j]->cfpre = b->block + (size_t)j * stride;
 		q[j]->cfchunk = chunkmax ? b->bmax + (size_t)j * b->nchunk :
 		    NULL;
+		q[j]->cfseed = b->bseed[j];
 	}
 }
 
@@ -1000,53 +1045,101 @@ blend_chunk(const struct blendp *restrict p, size_t lo, float *restrict v,
 		s += p0, s += p1, s += p2, s += p3, s += p4, s += p5, s += p6;
 		v[l] = s;
 		pv[l] = p0 + p1 + p2 + p3;
-		any |= (v[l] > floor) | (pv[l] > pfloor);
+		any |= (v[l] >= floor) | ((pv[l] >= pfloor) & (pv[l] > 0));
 	}
 	return any;
 }
 
 /*
- * The fused blend and top-k over items 0 .. n - 1: chunk by chunk, the
- * blend in registers, then, only when some item of the chunk beats a
- * heap's floor, the seen filter and the heaps.  b->top and b->ptop
- * (when nper > 0) are reset and sized.
+ * Chunk c through the heaps: the blend in registers, then, only when
+ * some item beats a heap's floor, the seen filter and the heaps.  An
+ * item goes to a heap that is not full, or at or above its floor: the
+ * heap breaks ties by index (la_topk), so what it keeps does not depend
+ * on the order chunks come in.  The personal heap takes items whose
+ * personal parts are positive.  *sp: where the seen items of the chunk
+ * may start (a merge over increasing chunks).
  */
-CF_CLONES static void
-scan_all(const struct blendp *p, struct rank_buf *b, size_t n,
-    size_t nseen, int nper)
+static inline void
+scan_chunk(const struct blendp *p, struct rank_buf *b, size_t c, size_t n,
+    size_t nseen, int nper, size_t *sp)
 {
-	float v[RANK_CHUNK], pv[RANK_CHUNK], floor = -INFINITY, pfloor = 0;
-	size_t c0, c1, i, sp = 0;
+	float v[RANK_CHUNK], pv[RANK_CHUNK], floor, pfloor;
+	size_t c0 = c * RANK_CHUNK, c1 = c0 + RANK_CHUNK, i;
 	int l;
 
-	for (c0 = 0; c0 < n; c0 = c1) {
-		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
-		/* Until the heap fills, every item goes in. */
-		if (!blend_chunk(p, c0, v, pv, b->top.n == b->top.k ? floor :
-		    -INFINITY, nper > 0 ? pfloor : INFINITY))
+	c1 = c1 < n ? c1 : n;
+	floor = b->top.n == b->top.k ? b->top.val[0] : -INFINITY;
+	pfloor = nper == 0 ? INFINITY : b->ptop.n == b->ptop.k ?
+	    b->ptop.val[0] : 0;
+	if (!blend_chunk(p, c0, v, pv, floor, pfloor))
+		return;
+	for (i = c0; i < c1; i++) {
+		l = (int)(i - c0);
+		if (!(v[l] >= floor) && !(pv[l] >= pfloor && pv[l] > 0))
 			continue;
-		for (i = c0; i < c1; i++) {
-			l = (int)(i - c0);
-			if (!(v[l] > floor) && !(nper > 0 && pv[l] > pfloor) &&
-			    b->top.n == b->top.k)
+		if (nseen > 0) {
+			while (*sp < nseen && b->seen[*sp] < i)
+				(*sp)++;
+			if (*sp < nseen && b->seen[*sp] == i)
 				continue;
-			if (nseen > 0) {
-				while (sp < nseen && b->seen[sp] < i)
-					sp++;
-				if (sp < nseen && b->seen[sp] == i)
-					continue;
-			}
-			if (nper > 0 && pv[l] > pfloor) {
-				la_topk_push(&b->ptop, (uint32_t)i, pv[l]);
-				if (b->ptop.n == b->ptop.k)
-					pfloor = b->ptop.val[0];
-			}
-			if (b->top.n == b->top.k && !(v[l] > floor))
-				continue;
+		}
+		if (pv[l] >= pfloor && pv[l] > 0) {
+			la_topk_push(&b->ptop, (uint32_t)i, pv[l]);
+			if (b->ptop.n == b->ptop.k)
+				pfloor = b->ptop.val[0];
+		}
+		if (v[l] >= floor) {
 			la_topk_push(&b->top, (uint32_t)i, v[l]);
 			if (b->top.n == b->top.k)
 				floor = b->top.val[0];
 		}
+	}
+}
+
+static int
+cmp_seed(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The fused blend and top-k over items 0 .. n - 1, b->top and b->ptop
+ * (when nper > 0) reset and sized.  The chunks likely to hold the best
+ * go first, so that the floors of both heaps are high from the start
+ * and nearly every other chunk ends at the test in blend_chunk: those
+ * with the best collaborative scores (cfseed, when known: RANK_CHUNK
+ * chunks) and those with the best item terms (r->hot).
+ */
+CF_CLONES static void
+scan_all(const struct ranker *r, const struct blendp *p, struct rank_buf *b,
+    size_t n, size_t nseen, int nper, const uint32_t *cfseed)
+{
+	size_t nch = (n + RANK_CHUNK - 1) / RANK_CHUNK, c, sp = 0, sk = 0;
+	uint32_t seed[RANK_CHUNK + RANK_HOT];
+	int ns = 0, j, m;
+
+	if (cfseed != NULL)
+		for (j = 0; j < RANK_CHUNK; j++)
+			if (cfseed[j] < nch)
+				seed[ns++] = cfseed[j];
+	for (j = 0; j < r->nhot; j++)
+		if (r->hot[j] < nch)
+			seed[ns++] = r->hot[j];
+	qsort(seed, ns, sizeof(*seed), cmp_seed);
+	for (j = m = 0; j < ns; j++)
+		if (m == 0 || seed[j] != seed[m - 1])
+			seed[m++] = seed[j];
+	ns = m;
+	for (j = 0; j < ns; j++)
+		scan_chunk(p, b, seed[j], n, nseen, nper, &sp);
+	for (c = 0, sp = 0; c < nch; c++) {
+		if (sk < (size_t)ns && seed[sk] == c) {
+			sk++;
+			continue;
+		}
+		scan_chunk(p, b, c, n, nseen, nper, &sp);
 	}
 }
 
@@ -1271,7 +1364,8 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 			bp.pnorm = nm.hascontent ? nm.pnorm : 1;
 			for (t = 0; t < NPART; t++)
 				bp.w[t] = (float)r->w[t];
-			scan_all(&bp, b, n, nseen, nper);
+			scan_all(r, &bp, b, n, nseen, nper,
+			    b->cf == q->cfpre ? q->cfseed : NULL);
 		} else
 		for (c0 = 0; c0 < n; c0 = c1) {
 		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
