@@ -9,6 +9,14 @@
  * maximum; popularity, recent popularity and freshness by their maximum
  * over all items (once, at start); content is a cosine, already in
  * [0, 1].
+ *
+ * Over all items (the common request) the work is: the collaborative
+ * scores of a block of users at once (cf_block), sums of the user's
+ * profile once per item signature rather than per item (content_sums,
+ * tod_sums), then one pass over the items that blends, filters and keeps
+ * the best (scan_all).  Every value that decides a list is computed as
+ * parts_of computes the parts it prints, so the lists are those of the
+ * item by item loop that candidate lists take.
  */
 /* The fused multiply and top-k loop is vectorised by GCC only at -O3. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -1326,15 +1334,14 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
 		hasconst = wf != 0 || wp != 0 || wr != 0;
 		/*
-		 * Over all items, with no weight negative, a chunk
-		 * of RANK_CHUNK items whose best possible blend (its largest
-		 * cf plus the chunk maxima of the item terms) cannot enter
-		 * either heap is skipped whole: once the heaps fill, that is
-		 * nearly every chunk, and the test is a vectorised maximum.
+		 * Over all items without the sparse parts, with no weight
+		 * negative, a chunk of RANK_CHUNK items whose best possible
+		 * blend (its largest cf plus the chunk maxima of the item
+		 * terms) cannot enter either heap is skipped whole: once the
+		 * heaps fill, that is nearly every chunk.
 		 */
 		fast = q->cand == NULL && wcf >= 0 && wf >= 0 && wp >= 0 &&
-		    wr >= 0 && r->w[P_ITEM] >= 0 && r->w[P_CONTENT] >= 0 &&
-		    r->w[P_TOD] >= 0;
+		    wr >= 0;
 		/*
 		 * With the sparse parts over all items, item by item calls
 		 * of parts_of were most of the time: the blend is fused with
@@ -1366,7 +1373,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				bp.w[t] = (float)r->w[t];
 			scan_all(r, &bp, b, n, nseen, nper,
 			    b->cf == q->cfpre ? q->cfseed : NULL);
-		} else
+		} else	/* simple, or candidates */
 		for (c0 = 0; c0 < n; c0 = c1) {
 		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
 		if (fast && b->top.n == b->top.k) {
@@ -1379,22 +1386,6 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				for (c = c0; c < c1; c++)
 					mx = b->cf[c] > mx ? b->cf[c] : mx;
 			pb = wcf * (mx - nm.cfmin);
-			/*
-			 * The sparse parts: item neighbours by their chunk
-			 * maximum, content (a cosine) and time of day (over
-			 * its maximum) by 1.
-			 */
-			if (nm.hasitem) {
-				float im = 0;
-
-				for (c = c0; c < c1; c++)
-					im = b->item[c] > im ? b->item[c] : im;
-				pb += (float)r->w[P_ITEM] * im * nm.itemscale;
-			}
-			if (nm.hascontent)
-				pb += (float)r->w[P_CONTENT];
-			if (nm.hastod)
-				pb += (float)r->w[P_TOD];
 			bound = pb + wf * r->cmax[0][ch] + wp * r->cmax[1][ch] +
 			    wr * r->cmax[2][ch];
 			/* Room for rounding: the blend sums in another order. */
