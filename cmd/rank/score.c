@@ -14,9 +14,9 @@
  * scores of a block of users at once (cf_block), sums of the user's
  * profile once per item signature rather than per item (content_sums,
  * tod_sums), then one pass over the items that blends, filters and keeps
- * the best (scan_all).  Every value that decides a list is computed as
- * parts_of computes the parts it prints, so the lists are those of the
- * item by item loop that candidate lists take.
+ * the best (scan_all).  There every value that decides a list is
+ * computed as parts_of computes the parts it prints, so the lists are
+ * those of the item by item loop that candidate lists take.
  */
 /* The fused multiply and top-k loop is vectorised by GCC only at -O3. */
 #if defined(__GNUC__) && !defined(__clang__)
