@@ -2,6 +2,7 @@
  * rank: for each request, a ranked list of items with the parts of each
  * score and a short reason, from a model written by cf-train.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -143,7 +144,11 @@ parse_request(const struct ranker *r, struct ndj_reader *rd, const char *line,
 			return -1;
 	} else {
 		/* A bare user id: a JSON string or number, or plain text. */
-		json_t *id = json_loadb(line, len, JSON_DECODE_ANY, NULL);
+		json_t *id = NULL;
+
+		/* No JSON string or number starts with a letter. */
+		if (!isalpha((unsigned char)line[0]))
+			id = json_loadb(line, len, JSON_DECODE_ANY, NULL);
 
 		if (id == NULL || !(json_is_string(id) ||
 		    json_is_integer(id))) {
@@ -253,42 +258,115 @@ predict(const struct ranker *r, long u, uint32_t i)
 	return s;
 }
 
+/*
+ * Cuts s back to whole UTF-8 sequences: snprintf may have cut a title
+ * in the middle of one, and a JSON string must be valid UTF-8.
+ */
+static void
+utf8_trim(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char c;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 &&
+	    n - i < 3)
+		i--;
+	if (i == 0 || !((unsigned char)s[i - 1] & 0x80))
+		return;
+	c = (unsigned char)s[i - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
+/*
+ * q's output line, newline included, into out: the request record with
+ * its list added as "items".  The list is written piece by piece (the
+ * bytes ndj_dump gives for the same tree, see ndj_buf_real); a record
+ * that already has "items" goes through jansson, which replaces the
+ * field where it stands.  Runs on the scoring threads.  Returns 0 or -1
+ * (no memory).
+ */
 static int
-emit(const struct ranker *r, struct rank_buf *b, struct request *q)
+emit(const struct ranker *r, struct rank_buf *b, struct request *q,
+    struct ndj_buf *out)
 {
 	const struct model *m = &r->m;
-	json_t *items = json_array();
 	size_t nseen = seen_items(r, b, q);
 	char why[256];
-	int t, j;
+	int t, j, first, rc = 0;
+	double pr;
 
-	for (t = 0; t < q->nout; t++) {
-		json_t *it = json_object(), *parts = json_object();
-		uint32_t i = q->out[t];
-		double pr;
+	out->len = 0;
+	if (json_object_get(q->rec, "items") != NULL) {
+		json_t *items = json_array();
 
-		json_object_set_new(it, "item", json_string(m->item_names +
-		    m->item_off[i]));
-		ndj_set_real(it, "score", q->score[t], 4);
-		for (j = 0; j < NPART; j++)
-			if (r->w[j] != 0)
-				ndj_set_real(parts, part_names[j],
-				    q->parts[t * NPART + j], 4);
-		json_object_set_new(it, "parts", parts);
-		if (!isnan(pr = predict(r, q->user, i)))
-			ndj_set_real(it, "rating", pr, 3);
-		reason(r, q, t, b->seen, nseen, why, sizeof(why));
-		json_object_set_new(it, "reason", json_string(why));
-		json_array_append_new(items, it);
+		for (t = 0; t < q->nout; t++) {
+			json_t *it = json_object(), *parts = json_object();
+			uint32_t i = q->out[t];
+
+			json_object_set_new(it, "item", json_string(
+			    m->item_names + m->item_off[i]));
+			ndj_set_real(it, "score", q->score[t], 4);
+			for (j = 0; j < NPART; j++)
+				if (r->w[j] != 0)
+					ndj_set_real(parts, part_names[j],
+					    q->parts[t * NPART + j], 4);
+			json_object_set_new(it, "parts", parts);
+			if (!isnan(pr = predict(r, q->user, i)))
+				ndj_set_real(it, "rating", pr, 3);
+			reason(r, q, t, b->seen, nseen, why, sizeof(why));
+			utf8_trim(why);
+			json_object_set_new(it, "reason", json_string(why));
+			json_array_append_new(items, it);
+		}
+		json_object_set_new(q->rec, "items", items);
+		return ndj_dump(out, q->rec) | ndj_buf_add(out, "\n", 1);
 	}
-	json_object_set_new(q->rec, "items", items);
-	return ndj_write(stdout, q->rec);
+	/* The record without its closing brace, then the list. */
+	if (ndj_dump(out, q->rec) != 0)
+		return -1;
+	out->len--;
+	rc |= ndj_buf_add(out, ",\"items\":[", 10);
+	for (t = 0; t < q->nout; t++) {
+		const char *name = m->item_names + m->item_off[q->out[t]];
+
+		rc |= ndj_buf_add(out, t > 0 ? ",{\"item\":" : "{\"item\":",
+		    t > 0 ? 9 : 8);
+		rc |= ndj_buf_string(out, name, strlen(name));
+		rc |= ndj_buf_add(out, ",\"score\":", 9);
+		rc |= ndj_buf_real(out, q->score[t], 4);
+		rc |= ndj_buf_add(out, ",\"parts\":{", 10);
+		for (j = 0, first = 1; j < NPART; j++) {
+			if (r->w[j] == 0)
+				continue;
+			if (!first)
+				rc |= ndj_buf_add(out, ",", 1);
+			first = 0;
+			rc |= ndj_buf_string(out, part_names[j],
+			    strlen(part_names[j]));
+			rc |= ndj_buf_add(out, ":", 1);
+			rc |= ndj_buf_real(out, q->parts[t * NPART + j], 4);
+		}
+		rc |= ndj_buf_add(out, "}", 1);
+		if (!isnan(pr = predict(r, q->user, q->out[t]))) {
+			rc |= ndj_buf_add(out, ",\"rating\":", 10);
+			rc |= ndj_buf_real(out, pr, 3);
+		}
+		reason(r, q, t, b->seen, nseen, why, sizeof(why));
+		utf8_trim(why);
+		rc |= ndj_buf_add(out, ",\"reason\":", 10);
+		rc |= ndj_buf_string(out, why, strlen(why));
+		rc |= ndj_buf_add(out, "}", 1);
+	}
+	return rc | ndj_buf_add(out, "]}\n", 3);
 }
 
 struct batch {
 	const struct ranker *r;
 	struct rank_buf	*bufs;
 	struct request	*q;
+	struct ndj_buf	*lines;		/* per request: its output */
 	int		 failed;
 };
 
@@ -309,6 +387,7 @@ score_batch(size_t lo, size_t hi, int tid, void *arg)
 
 			q->cfpre = NULL;
 			q->cfchunk = NULL;
+			q->cfseed = NULL;
 			if (q->user >= 0 && q->cand == NULL &&
 			    r->m.meta.k > 0 && r->w[P_CF] != 0)
 				blk[n++] = q;
@@ -316,7 +395,8 @@ score_batch(size_t lo, size_t hi, int tid, void *arg)
 		if (n > 1)
 			cf_block(r, b, blk, n);
 		for (; i < j; i++)
-			if (score_request(r, b, &bt->q[i]) != 0)
+			if (score_request(r, b, &bt->q[i]) != 0 ||
+			    emit(r, b, &bt->q[i], &bt->lines[i]) != 0)
 				bt->failed = 1;
 	}
 }
@@ -326,6 +406,7 @@ run(struct ranker *r, const char *path, struct ndj_policy *pol)
 {
 	struct request *q = calloc(BATCH, sizeof(*q));
 	struct rank_buf *bufs = calloc(r->threads, sizeof(*bufs));
+	struct ndj_buf *lines = calloc(BATCH, sizeof(*lines));
 	struct ndj_reader *rd;
 	struct batch bt;
 	struct rerr e = { 0 };
@@ -333,7 +414,7 @@ run(struct ranker *r, const char *path, struct ndj_policy *pol)
 	size_t len, n = 0, i;
 	int rc, rv = 0, t, eof = 0;
 
-	if (q == NULL || bufs == NULL)
+	if (q == NULL || bufs == NULL || lines == NULL)
 		return cli_report(&(struct rerr){ EX_SOFTWARE, "", 0,
 		    "out of memory" });
 	for (t = 0; t < r->threads; t++)
@@ -346,7 +427,7 @@ run(struct ranker *r, const char *path, struct ndj_policy *pol)
 		rv = e.code;
 		goto out;
 	}
-	bt.r = r, bt.bufs = bufs, bt.q = q, bt.failed = 0;
+	bt.r = r, bt.bufs = bufs, bt.q = q, bt.lines = lines, bt.failed = 0;
 	while (!eof) {
 		n = 0;
 		while (n < BATCH) {
@@ -378,7 +459,8 @@ flush:
 			goto close;
 		}
 		for (i = 0; i < n; i++) {
-			emit(r, &bufs[0], &q[i]);
+			if (!ferror(stdout))
+				fwrite(lines[i].p, 1, lines[i].len, stdout);
 			request_clear(&q[i]);
 		}
 		n = 0;
@@ -400,6 +482,9 @@ out:
 	for (t = 0; t < r->threads; t++)
 		rank_buf_free(&bufs[t]);
 	free(bufs);
+	for (i = 0; lines != NULL && i < BATCH; i++)
+		ndj_buf_free(&lines[i]);
+	free(lines);
 	free(q);
 	return rv;
 }

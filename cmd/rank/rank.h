@@ -31,6 +31,13 @@ enum part {
 
 extern const char *const part_names[NPART];
 
+/*
+ * A blend over all items scans first up to RANK_CHUNK chunks with the
+ * best collaborative scores of the user and the RANK_HOT with the best
+ * item terms, to raise the floors of its heaps early.
+ */
+#define RANK_HOT	8
+
 struct ranker {
 	struct model	 m;
 	struct idmap	 users, items;
@@ -44,6 +51,7 @@ struct ranker {
 	float		*pop, *recent, *fresh0;	/* normalised, [0, 1] */
 	uint32_t	*tstart, *term;	/* per item: tags and title words */
 	size_t		 nterm;
+	uint32_t	 rare0;		/* the first rare word's term */
 	float		*idf;		/* per term */
 	float		*inorm;		/* per item: TF-IDF norm */
 	float		*fnorm;		/* per item: factor norm */
@@ -52,14 +60,25 @@ struct ranker {
 	float		*vt;		/* item factors transposed, k x nitems */
 	float		*cmax[3];	/* fresh, pop, recent: maximum per
 					   RANK_CHUNK items */
-	struct padded {			/* per-item lists, chunk by chunk */
-		uint32_t	*idx;	/* chunk c: width[c] rows of
-					   RANK_CHUNK indices, item-minor */
-		size_t		*off;	/* per chunk: its first index */
-		uint32_t	*width;	/* per chunk: its longest list */
-	}		 cterm, ctag;	/* content terms, tags */
+	/*
+	 * Signatures: items with the same tags and the same terms below
+	 * rare0 share one, so that a request sums its profile over each
+	 * signature once instead of over each item.
+	 */
+	uint32_t	*sig;		/* per item */
+	size_t		 nsig;
+	uint32_t	*sctstart, *sct; /* per signature: content terms */
+	uint32_t	*sgstart, *sg;	/* per signature: its tags */
+	uint32_t	*pstart, *post;	/* per rare word: its items */
+	uint32_t	 hot[RANK_HOT];	/* the chunks with the best item
+					   terms (pop, recent, fresh) */
+	int		 nhot;
 };
 
+/*
+ * Per-item arrays hold whole chunks of RANK_CHUNK items (padding 0), so
+ * the blend runs over whole chunks.
+ */
 #define RANK_CHUNK	16
 
 /* One request, parsed. */
@@ -76,6 +95,7 @@ struct request {
 	/* results */
 	const float	*cfpre;		/* precomputed cf scores, or NULL */
 	const float	*cfchunk;	/* their maximum per RANK_CHUNK */
+	const uint32_t	*cfseed;	/* RANK_CHUNK chunks with the best */
 	float		 cfmin, cfmax;
 	uint32_t	*out;
 	float		*score;
@@ -85,15 +105,20 @@ struct request {
 
 /* Per-thread scratch. */
 struct rank_buf {
-	float		*cf, *cfown, *item, *tod, *total;
+	float		*cf, *cfown, *item, *tod;
 	float		*prof;		/* per term; 0 between requests */
 	float		*pw;		/* per term: profile x idf */
 	uint32_t	*tterm;		/* the terms in prof and pw */
 	size_t		 ntterm;
-	float		*cont, *todv;	/* per item: content part, raw tod */
-	float		*v, *pv;	/* per item: blend, personal parts */
+	float		*sigc, *sigt;	/* per signature: content, tod */
+	float		*cacc;		/* per item: content sum with rare
+					   words, 0 = none (the items in
+					   ctouched) */
+	uint32_t	*ctouched;
+	size_t		 nctouched;
 	float		*block;		/* BLOCK x nchunk x RANK_CHUNK cf scores */
 	float		*bmax;		/* BLOCK x nchunk: chunk maxima */
+	uint32_t	(*bseed)[RANK_CHUNK];	/* BLOCK: see cf_chunks */
 	size_t		 nchunk;
 	uint32_t	*touched, *seen;
 	size_t		 seencap;

@@ -9,6 +9,14 @@
  * maximum; popularity, recent popularity and freshness by their maximum
  * over all items (once, at start); content is a cosine, already in
  * [0, 1].
+ *
+ * Over all items (the common request) the work is: the collaborative
+ * scores of a block of users at once (cf_block), sums of the user's
+ * profile once per item signature rather than per item (content_sums,
+ * tod_sums), then one pass over the items that blends, filters and keeps
+ * the best (scan_all).  There every value that decides a list is
+ * computed as parts_of computes the parts it prints, so the lists are
+ * those of the item by item loop that candidate lists take.
  */
 /* The fused multiply and top-k loop is vectorised by GCC only at -O3. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -104,18 +112,22 @@ cmp_term(const void *a, const void *b)
 
 /*
  * The terms of each item for the content part: its tags (ids 0 .. ntags
- * - 1) and the words of its title (ntags + word id): runs of letters and
- * digits (any byte of a UTF-8 sequence counts as a letter), ASCII
- * lower-cased, of two bytes or more, stop words left out; each term once
- * per item.
+ * - 1) and the words of its title: runs of letters and digits (any byte
+ * of a UTF-8 sequence counts as a letter), ASCII lower-cased, of two
+ * bytes or more, stop words left out; each term once per item, in
+ * increasing id.  Words come after the tags, the frequent ones (in at
+ * least one item in RANK_FREQ) first: so an item's list is its
+ * signature's terms (see build_sigs) followed by its rare words.
  */
+#define RANK_FREQ	128
+
 static int
 build_terms(struct ranker *r)
 {
 	const struct model *m = &r->m;
 	size_t ni = m->meta.nitems, nt = m->meta.ntags, n = 0, cap = 0, i;
 	struct idmap words;
-	uint32_t *term = NULL;
+	uint32_t *term = NULL, *df = NULL, *renum = NULL, nfreq = 0, nrare = 0;
 	int rv = -1;
 
 	idmap_init(&words);
@@ -124,7 +136,7 @@ build_terms(struct ranker *r)
 	for (i = 0; i < ni; i++) {
 		const char *t = m->titles != NULL && m->title_off[i] != 0 ?
 		    m->titles + m->title_off[i] : "";
-		size_t first = n, a, b;
+		size_t a;
 
 		/* Room for the tags and at most one word per two bytes. */
 		if (n + (m->itag_start != NULL ? m->itag_start[i + 1] -
@@ -139,7 +151,8 @@ build_terms(struct ranker *r)
 			term = p;
 		}
 		if (nt > 0)
-			for (a = m->itag_start[i]; a < m->itag_start[i + 1]; a++)
+			for (a = m->itag_start[i]; a < m->itag_start[i + 1];
+			    a++)
 				term[n++] = m->itag[a];
 		while (*t != '\0') {
 			char w[64];
@@ -163,67 +176,193 @@ build_terms(struct ranker *r)
 				goto out;
 			term[n++] = (uint32_t)(nt + id);
 		}
-		qsort(term + first, n - first, sizeof(*term), cmp_term);
-		for (a = b = first; a < n; a++)
-			if (b == first || term[a] != term[b - 1])
-				term[b++] = term[a];
-		n = b;
 		r->tstart[i + 1] = (uint32_t)n;
 	}
+	/* Document frequencies, then the frequent words first. */
+	if ((df = calloc(words.n + 1, sizeof(*df))) == NULL ||
+	    (renum = malloc((words.n + 1) * sizeof(*renum))) == NULL)
+		goto out;
+	for (i = 0; i < ni; i++) {
+		size_t a;
+
+		qsort(term + r->tstart[i], r->tstart[i + 1] - r->tstart[i],
+		    sizeof(*term), cmp_term);
+		for (a = r->tstart[i]; a < r->tstart[i + 1]; a++)
+			if (term[a] >= nt && (a == r->tstart[i] ||
+			    term[a] != term[a - 1]))
+				df[term[a] - nt]++;
+	}
+	for (i = 0; i < words.n; i++)
+		if ((size_t)df[i] * RANK_FREQ >= ni)
+			renum[i] = nfreq++;
+	for (i = 0; i < words.n; i++)
+		if ((size_t)df[i] * RANK_FREQ < ni)
+			renum[i] = nfreq + nrare++;
+	/*
+	 * Renumbered, sorted, each term once, moved down over the
+	 * duplicates of the lists before (so never past the entry read).
+	 */
+	for (i = 0, n = 0; i < ni; i++) {
+		size_t first = n, len = r->tstart[i + 1] - r->tstart[i], a;
+
+		for (a = r->tstart[i]; a < r->tstart[i + 1]; a++)
+			term[n++] = term[a] < nt ? term[a] :
+			    (uint32_t)nt + renum[term[a] - nt];
+		qsort(term + first, len, sizeof(*term), cmp_term);
+		for (a = n = first; a < first + len; a++)
+			if (n == first || term[a] != term[n - 1])
+				term[n++] = term[a];
+		r->tstart[i] = (uint32_t)first;
+	}
+	r->tstart[ni] = (uint32_t)n;
 	r->term = term;
 	term = NULL;
 	r->nterm = nt + words.n;
+	r->rare0 = (uint32_t)(nt + nfreq);
 	rv = 0;
 out:
 	free(term);
+	free(df);
+	free(renum);
 	idmap_free(&words);
 	return rv;
 }
 
-/*
- * Lays the lists start[i] .. start[i + 1] of list out chunk by chunk for
- * gather_sums: in chunk c, row s holds the s-th entry of each of its
- * RANK_CHUNK items, or pad (an index whose value is 0) past an item's
- * end.  Returns 0 or -1.
- */
+/* A growing array of uint32_t. */
+struct u32v {
+	uint32_t	*p;
+	size_t		 n, cap;
+};
+
 static int
-pad_lists(struct padded *p, const uint32_t *start, const uint32_t *list,
-    size_t ni, uint32_t pad)
+u32v_push(struct u32v *v, uint32_t x)
 {
-	size_t nch = ni / RANK_CHUNK + 1, ch, n = 0, i;
-	uint32_t s, w;
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 256;
+		uint32_t *p = realloc(v->p, cap * sizeof(*p));
 
-	p->off = calloc(nch + 1, sizeof(*p->off));
-	p->width = calloc(nch + 1, sizeof(*p->width));
-	if (p->off == NULL || p->width == NULL)
-		return -1;
-	for (ch = 0; ch < nch; ch++) {
-		for (w = 0, i = ch * RANK_CHUNK; i < ni &&
-		    i < (ch + 1) * RANK_CHUNK; i++)
-			if (start[i + 1] - start[i] > w)
-				w = start[i + 1] - start[i];
-		p->off[ch] = n;
-		p->width[ch] = w;
-		n += (size_t)w * RANK_CHUNK;
+		if (p == NULL)
+			return -1;
+		v->p = p;
+		v->cap = cap;
 	}
-	if ((p->idx = malloc((n + 1) * sizeof(*p->idx))) == NULL)
-		return -1;
-	for (ch = 0; ch < nch; ch++)
-		for (s = 0; s < p->width[ch]; s++)
-			for (i = 0; i < RANK_CHUNK; i++) {
-				size_t it = ch * RANK_CHUNK + i;
-
-				p->idx[p->off[ch] + (size_t)s * RANK_CHUNK + i] =
-				    it < ni && s < start[it + 1] - start[it] ?
-				    list[start[it] + s] : pad;
-			}
+	v->p[v->n++] = x;
 	return 0;
 }
 
-static void
-pad_free(struct padded *p)
+/*
+ * The signatures of the items (see struct ranker), and the items of each
+ * rare word in increasing order.  An item's content sum over its terms,
+ * in their order, is its signature's sum then its rare words'; its time
+ * of day sum is its signature's.  Returns 0 or -1.
+ */
+static int
+build_sigs(struct ranker *r)
 {
-	free(p->idx), free(p->off), free(p->width);
+	const struct model *m = &r->m;
+	size_t ni = m->meta.nitems, i, len, nrare;
+	int tags = m->meta.ntags > 0 && m->itag_start != NULL;
+	struct u32v sct = { 0 }, sg = { 0 }, sctstart = { 0 }, sgstart = { 0 };
+	struct idmap keys;
+	char *key = NULL;
+	size_t cap = 0;
+	uint32_t a, *fill = NULL;
+	int rv = -1;
+
+	idmap_init(&keys);
+	if ((r->sig = calloc(ni / RANK_CHUNK * RANK_CHUNK + RANK_CHUNK,
+	    sizeof(*r->sig))) == NULL || u32v_push(&sctstart, 0) ||
+	    u32v_push(&sgstart, 0))
+		goto out;
+	for (i = 0; i < ni; i++) {
+		uint32_t g0 = tags ? m->itag_start[i] : 0;
+		uint32_t g1 = tags ? m->itag_start[i + 1] : 0, c1;
+		long id;
+
+		for (c1 = r->tstart[i]; c1 < r->tstart[i + 1] &&
+		    r->term[c1] < r->rare0; c1++)
+			;
+		/* The key: the tags, then the terms, in decimal. */
+		if ((g1 - g0 + c1 - r->tstart[i] + 1) * 11 + 1 > cap) {
+			char *k2;
+
+			cap = (g1 - g0 + c1 - r->tstart[i] + 1) * 22 + 64;
+			if ((k2 = realloc(key, cap)) == NULL)
+				goto out;
+			key = k2;
+		}
+		len = 0;
+		for (a = g0; a < g1; a++)
+			len += (size_t)snprintf(key + len, cap - len, "%u,",
+			    m->itag[a]);
+		key[len++] = ';';
+		for (a = r->tstart[i]; a < c1; a++)
+			len += (size_t)snprintf(key + len, cap - len, "%u,",
+			    r->term[a]);
+		if ((id = idmap_add(&keys, key, len)) < 0)
+			goto out;
+		r->sig[i] = (uint32_t)id;
+		if ((size_t)id + 1 < sctstart.n)
+			continue;
+		for (a = g0; a < g1; a++)
+			if (u32v_push(&sg, m->itag[a]))
+				goto out;
+		for (a = r->tstart[i]; a < c1; a++)
+			if (u32v_push(&sct, r->term[a]))
+				goto out;
+		if (u32v_push(&sgstart, (uint32_t)sg.n) ||
+		    u32v_push(&sctstart, (uint32_t)sct.n))
+			goto out;
+	}
+	r->nsig = keys.n;
+	r->sct = sct.p, r->sctstart = sctstart.p;
+	r->sg = sg.p, r->sgstart = sgstart.p;
+	sct.p = sctstart.p = sg.p = sgstart.p = NULL;
+	/* Postings of the rare words, by counting. */
+	nrare = r->nterm > r->rare0 ? r->nterm - r->rare0 : 0;
+	if ((r->pstart = calloc(nrare + 2, sizeof(*r->pstart))) == NULL ||
+	    (fill = calloc(nrare + 1, sizeof(*fill))) == NULL)
+		goto out;
+	for (i = 0; i < ni; i++)
+		for (a = r->tstart[i]; a < r->tstart[i + 1]; a++)
+			if (r->term[a] >= r->rare0)
+				r->pstart[r->term[a] - r->rare0 + 1]++;
+	for (i = 0; i < nrare; i++)
+		r->pstart[i + 1] += r->pstart[i];
+	if ((r->post = malloc((r->pstart[nrare] + 1) *
+	    sizeof(*r->post))) == NULL)
+		goto out;
+	for (i = 0; i < ni; i++)
+		for (a = r->tstart[i]; a < r->tstart[i + 1]; a++)
+			if (r->term[a] >= r->rare0) {
+				uint32_t w = r->term[a] - r->rare0;
+
+				r->post[r->pstart[w] + fill[w]++] = (uint32_t)i;
+			}
+	rv = 0;
+out:
+	free(key), free(fill);
+	free(sct.p), free(sctstart.p), free(sg.p), free(sgstart.p);
+	idmap_free(&keys);
+	return rv;
+}
+
+/*
+ * Puts chunk c among the best ns of seed (by key, best first, ns < max
+ * so far).  Returns the new count.
+ */
+static int
+seed_add(uint32_t *seed, float *key, int ns, int max, uint32_t c, float kc)
+{
+	int j;
+
+	if (ns == max && !(kc > key[ns - 1]))
+		return ns;
+	j = ns < max ? ns++ : ns - 1;
+	for (; j > 0 && kc > key[j - 1]; j--)
+		seed[j] = seed[j - 1], key[j] = key[j - 1];
+	seed[j] = c, key[j] = kc;
+	return ns;
 }
 
 int
@@ -231,19 +370,19 @@ ranker_init(struct ranker *r, struct rerr *e)
 {
 	const struct model *m = &r->m;
 	size_t ni = m->meta.nitems, nt = m->meta.ntags, i;
+	/* Whole chunks, padded with 0, for blend_chunk. */
+	size_t np = ni / RANK_CHUNK * RANK_CHUNK + RANK_CHUNK;
 	int k = (int)m->meta.k;
 
 	if (names_map(&r->users, m->user_names, m->user_off, m->meta.nusers) ||
 	    names_map(&r->items, m->item_names, m->item_off, ni))
 		goto nomem;
-	r->pop = malloc((ni + 1) * sizeof(*r->pop));
-	r->recent = malloc((ni + 1) * sizeof(*r->recent));
-	r->fresh0 = calloc(ni + 1, sizeof(*r->fresh0));
-	/* Whole chunks, for content_chunk. */
-	r->inorm = calloc((ni / RANK_CHUNK + 1) * RANK_CHUNK,
-	    sizeof(*r->inorm));
+	r->pop = calloc(np, sizeof(*r->pop));
+	r->recent = calloc(np, sizeof(*r->recent));
+	r->fresh0 = calloc(np, sizeof(*r->fresh0));
+	r->inorm = calloc(np, sizeof(*r->inorm));
 	r->fnorm = calloc(ni + 1, sizeof(*r->fnorm));
-	r->zero = calloc(ni + 1, sizeof(*r->zero));
+	r->zero = calloc(np, sizeof(*r->zero));
 	r->idf = calloc(nt + 1, sizeof(*r->idf));
 	if (!r->pop || !r->recent || !r->fresh0 || !r->inorm || !r->fnorm ||
 	    !r->idf || !r->zero)
@@ -281,11 +420,7 @@ ranker_init(struct ranker *r, struct rerr *e)
 			r->inorm[i] = (float)sqrt(s);
 		}
 	}
-	if (r->nterm > 0 && pad_lists(&r->cterm, r->tstart, r->term, ni,
-	    (uint32_t)r->nterm) != 0)
-		goto nomem;
-	if (nt > 0 && m->itag_start != NULL && pad_lists(&r->ctag,
-	    m->itag_start, m->itag, ni, (uint32_t)nt) != 0)
+	if (build_sigs(r) != 0)
 		goto nomem;
 	for (i = 0; i < 3; i++)
 		if ((r->cmax[i] = calloc(ni / RANK_CHUNK + 1,
@@ -301,13 +436,25 @@ ranker_init(struct ranker *r, struct rerr *e)
 		if (r->recent[i] > r->cmax[2][ch])
 			r->cmax[2][ch] = r->recent[i];
 	}
+	{
+		float key[RANK_HOT];
+
+		for (i = 0; i < (ni + RANK_CHUNK - 1) / RANK_CHUNK; i++) {
+			float kc = (float)(r->w[P_FRESH] * r->cmax[0][i] +
+			    r->w[P_POP] * r->cmax[1][i] +
+			    r->w[P_RECENT] * r->cmax[2][i]);
+
+			if (kc > 0)
+				r->nhot = seed_add(r->hot, key, r->nhot,
+				    RANK_HOT, (uint32_t)i, kc);
+		}
+	}
 	if (k > 0) {
 		for (i = 0; i < ni; i++)
 			r->fnorm[i] = sqrtf(la_dot(m->vf + i * k, m->vf + i * k,
 			    k));
 		if ((r->yty = malloc(sizeof(*r->yty) * k * k)) == NULL ||
-		    (r->vt = calloc((size_t)k * (ni / RANK_CHUNK + 1) *
-		    RANK_CHUNK, sizeof(*r->vt))) == NULL)
+		    (r->vt = calloc((size_t)k * np, sizeof(*r->vt))) == NULL)
 			goto nomem;
 		for (i = 0; i < ni; i++) {
 			size_t base = i / RANK_CHUNK * k * RANK_CHUNK +
@@ -336,7 +483,8 @@ ranker_free(struct ranker *r)
 	free(r->zero);
 	free(r->vt);
 	free(r->cmax[0]), free(r->cmax[1]), free(r->cmax[2]);
-	pad_free(&r->cterm), pad_free(&r->ctag);
+	free(r->sig), free(r->sctstart), free(r->sct);
+	free(r->sgstart), free(r->sg), free(r->pstart), free(r->post);
 	model_close(&r->m);
 }
 
@@ -344,32 +492,33 @@ int
 rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 {
 	size_t ni = r->m.meta.nitems + 1, nt = r->m.meta.ntags + 1;
+	size_t np = ni / RANK_CHUNK * RANK_CHUNK + RANK_CHUNK;
 	int k = (int)r->m.meta.k + 1;
 
 	memset(b, 0, sizeof(*b));
-	b->cf = b->cfown = malloc(ni * sizeof(*b->cf));
+	b->cf = b->cfown = calloc(np, sizeof(*b->cf));
 	b->nchunk = ni / RANK_CHUNK + 1;
 	b->block = malloc(b->nchunk * RANK_CHUNK * RANK_BLOCK *
 	    sizeof(*b->block));
 	b->bmax = malloc(b->nchunk * RANK_BLOCK * sizeof(*b->bmax));
-	b->item = calloc(ni, sizeof(*b->item));
+	b->bseed = malloc(RANK_BLOCK * sizeof(*b->bseed));
+	b->item = calloc(np, sizeof(*b->item));
 	b->tod = malloc(nt * sizeof(*b->tod));
 	b->prof = calloc(r->nterm + 1, sizeof(*b->prof));
 	b->tterm = malloc((r->nterm + 1) * sizeof(*b->tterm));
-	b->total = malloc(ni * sizeof(*b->total));
 	b->pw = calloc(r->nterm + 1, sizeof(*b->pw));
-	b->cont = malloc((ni / RANK_CHUNK + 1) * RANK_CHUNK *
-	    sizeof(*b->cont));
-	b->todv = malloc((ni / RANK_CHUNK + 1) * RANK_CHUNK *
-	    sizeof(*b->todv));
-	b->v = malloc(ni * sizeof(*b->v));
-	b->pv = malloc(ni * sizeof(*b->pv));
+	b->sigc = calloc(r->nsig + 1, sizeof(*b->sigc));
+	b->sigt = calloc(r->nsig + 1, sizeof(*b->sigt));
+	b->cacc = calloc(np, sizeof(*b->cacc));
+	b->ctouched = malloc(ni * sizeof(*b->ctouched));
 	b->touched = malloc(ni * sizeof(*b->touched));
 	b->x = malloc(k * sizeof(*b->x));
 	b->a = malloc((size_t)k * (k + 1) * sizeof(*b->a));
-	if (!b->cf || !b->block || !b->bmax || !b->item || !b->tod ||
-	    !b->prof || !b->total || !b->touched || !b->pw || !b->cont ||
-	    !b->todv || !b->v || !b->pv || !b->tterm || !b->x || !b->a || la_topk_init(&b->top, kmax) != 0 ||
+	if (!b->cf || !b->block || !b->bmax || !b->bseed || !b->item ||
+	    !b->tod ||
+	    !b->prof || !b->touched || !b->pw || !b->sigc || !b->sigt ||
+	    !b->cacc || !b->ctouched || !b->tterm || !b->x || !b->a ||
+	    la_topk_init(&b->top, kmax) != 0 ||
 	    la_topk_init(&b->ptop, kmax) != 0)
 		return -1;
 	return 0;
@@ -378,9 +527,10 @@ rank_buf_init(struct rank_buf *b, const struct ranker *r, int kmax)
 void
 rank_buf_free(struct rank_buf *b)
 {
-	free(b->cfown), free(b->block), free(b->bmax), free(b->item), free(b->tod), free(b->prof);
-	free(b->total), free(b->pw), free(b->cont), free(b->todv);
-	free(b->v), free(b->pv), free(b->tterm);
+	free(b->cfown), free(b->block), free(b->bmax), free(b->item);
+	free(b->bseed);
+	free(b->tod), free(b->prof), free(b->pw), free(b->tterm);
+	free(b->sigc), free(b->sigt), free(b->cacc), free(b->ctouched);
 	free(b->touched), free(b->seen), free(b->x), free(b->a);
 	la_topk_free(&b->top);
 	la_topk_free(&b->ptop);
@@ -541,11 +691,14 @@ item_sim(const struct ranker *r, uint32_t i, uint32_t j)
  * The kernel: CF_USERS users against one chunk of RANK_CHUNK items, whose
  * factors lie factor-major in r->vt (k rows of RANK_CHUNK floats), so that
  * every step is a broadcast of one user factor times a contiguous row
- * added to an accumulator that stays in registers; each row is loaded
- * once for CF_USERS users.  Compiled for AVX2 and AVX-512 too, picked at
- * run time, where the compiler supports it.
+ * added to an accumulator that stays in a register; each row is loaded
+ * once for CF_USERS users, whose CF_USERS sums are independent chains
+ * (enough to hide the latency of the additions).  Each score is summed
+ * over the factors in order, so it does not depend on the block it is
+ * computed in.  Compiled for AVX2 and AVX-512 too, picked at run time,
+ * where the compiler supports it.
  */
-#define CF_USERS	4
+#define CF_USERS	8
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__has_attribute)
 #if __has_attribute(target_clones)
@@ -557,14 +710,89 @@ item_sim(const struct ranker *r, uint32_t i, uint32_t j)
 #define CF_CLONES
 #endif
 
+/*
+ * The choices below (maxima, minima) are vectorised only when an
+ * ordered comparison may not trap; no value changes without traps (this
+ * is not -ffast-math: no reassociation, no fusing).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
+/*
+ * The maximum of a chunk's scores (lanes 0 .. lim - 1); of a whole chunk
+ * by halves, four steps deep rather than fifteen.
+ */
+static inline float
+chunk_max(const float *a, int lim)
+{
+	float hi = a[0], m[RANK_CHUNK / 2];
+	int l, h;
+
+	if (lim < RANK_CHUNK) {
+		for (l = 1; l < lim; l++)
+			hi = a[l] > hi ? a[l] : hi;
+		return hi;
+	}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 1
+#endif
+	for (l = 0; l < RANK_CHUNK / 2; l++)
+		m[l] = a[l] > a[l + RANK_CHUNK / 2] ? a[l] :
+		    a[l + RANK_CHUNK / 2];
+	for (h = RANK_CHUNK / 4; h > 0; h /= 2)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 1
+#endif
+		for (l = 0; l < h; l++)
+			m[l] = m[l] > m[l + h] ? m[l] : m[l + h];
+	return m[0];
+}
+
+/*
+ * lo and hi: the element-wise minimum and maximum of themselves and a,
+ * chunk ch; at: for each lane, the chunk of its maximum.
+ */
+static inline void
+extremes(const float *restrict a, float *restrict lo, float *restrict hi,
+    uint32_t *restrict at, uint32_t ch)
+{
+	int l;
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 1
+#endif
+	for (l = 0; l < RANK_CHUNK; l++) {
+		at[l] = a[l] > hi[l] ? ch : at[l];
+		hi[l] = a[l] > hi[l] ? a[l] : hi[l];
+		lo[l] = a[l] < lo[l] ? a[l] : lo[l];
+	}
+}
+
+/*
+ * The scores of n users (factors x[0 .. n - 1]) against all ni items
+ * into out (user j at out + j * stride), their extremes into mn and mx
+ * (which come in as +inf and -inf), for each lane of the whole chunks
+ * the chunk of its maximum into at (user j's at at[j]: RANK_CHUNK
+ * chunks, which hold the user's best score), and when cmax is not NULL
+ * the maximum of each chunk (user j's at cmax + j * cstride).
+ */
 CF_CLONES static void
 cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
     int n, float *out, size_t stride, float *cmax, size_t cstride,
-    float *mn, float *mx)
+    float *mn, float *mx, uint32_t (*at)[RANK_CHUNK])
 {
 	size_t nchunk = (ni + RANK_CHUNK - 1) / RANK_CHUNK, ch;
+	/* Element-wise extremes over the whole chunks, per user. */
+	float vlo[RANK_BLOCK][RANK_CHUNK], vhi[RANK_BLOCK][RANK_CHUNK];
 	int f, l, u, g;
 
+	for (u = 0; u < n; u++)
+		for (l = 0; l < RANK_CHUNK; l++) {
+			vlo[u][l] = INFINITY, vhi[u][l] = -INFINITY;
+			at[u][l] = 0;
+		}
 	for (ch = 0; ch < nchunk; ch++) {
 		const float *v = vt + ch * (size_t)k * RANK_CHUNK;
 		/* Padding past the last item counts in neither extreme. */
@@ -575,18 +803,26 @@ cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
 			int nu = n - g < CF_USERS ? n - g : CF_USERS;
 
 			memset(acc, 0, sizeof(acc));
+			/* Spelt out, so that the sums stay in registers. */
 			if (nu == CF_USERS)
 				for (f = 0; f < k; f++) {
 					const float *row = v +
 					    (size_t)f * RANK_CHUNK;
-					float x0 = x[g][f], x1 = x[g + 1][f];
-					float x2 = x[g + 2][f], x3 = x[g + 3][f];
+					const float *const *xg = x + g;
+					float x0 = xg[0][f], x1 = xg[1][f];
+					float x2 = xg[2][f], x3 = xg[3][f];
+					float x4 = xg[4][f], x5 = xg[5][f];
+					float x6 = xg[6][f], x7 = xg[7][f];
 
 					for (l = 0; l < RANK_CHUNK; l++) {
 						acc[0][l] += x0 * row[l];
 						acc[1][l] += x1 * row[l];
 						acc[2][l] += x2 * row[l];
 						acc[3][l] += x3 * row[l];
+						acc[4][l] += x4 * row[l];
+						acc[5][l] += x5 * row[l];
+						acc[6][l] += x6 * row[l];
+						acc[7][l] += x7 * row[l];
 					}
 				}
 			else
@@ -600,32 +836,41 @@ cf_chunks(const float *vt, size_t ni, int k, const float *const *x,
 							acc[u][l] += xu * row[l];
 					}
 			for (u = 0; u < nu; u++) {
-				float hi = acc[u][0], lo = acc[u][0];
 				int j = g + u;
 
 				memcpy(out + j * stride + ch * RANK_CHUNK,
 				    acc[u], sizeof(acc[u]));
-				if (lim >= RANK_CHUNK)
-					for (l = 1; l < RANK_CHUNK; l++) {
-						hi = acc[u][l] > hi ?
-						    acc[u][l] : hi;
-						lo = acc[u][l] < lo ?
-						    acc[u][l] : lo;
-					}
-				else
-					for (l = 1; l < (int)lim; l++) {
-						hi = acc[u][l] > hi ?
-						    acc[u][l] : hi;
-						lo = acc[u][l] < lo ?
-						    acc[u][l] : lo;
-					}
-				cmax[j * cstride + ch] = hi;
-				mx[j] = hi > mx[j] ? hi : mx[j];
-				mn[j] = lo < mn[j] ? lo : mn[j];
+				if (lim >= RANK_CHUNK) {
+					extremes(acc[u], vlo[j], vhi[j], at[j],
+					    (uint32_t)ch);
+					if (cmax != NULL)
+						cmax[j * cstride + ch] =
+						    chunk_max(acc[u],
+						    RANK_CHUNK);
+					continue;
+				}
+				for (l = 0; l < (int)lim; l++) {
+					mx[j] = acc[u][l] > mx[j] ?
+					    acc[u][l] : mx[j];
+					mn[j] = acc[u][l] < mn[j] ?
+					    acc[u][l] : mn[j];
+				}
+				if (cmax != NULL)
+					cmax[j * cstride + ch] =
+					    chunk_max(acc[u], (int)lim);
 			}
 		}
 	}
+	for (u = 0; u < n; u++)
+		for (l = 0; l < RANK_CHUNK; l++) {
+			mx[u] = vhi[u][l] > mx[u] ? vhi[u][l] : mx[u];
+			mn[u] = vlo[u][l] < mn[u] ? vlo[u][l] : mn[u];
+		}
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 void
 cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
@@ -636,6 +881,13 @@ cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
 	int k = (int)m->meta.k, j;
 	const float *x[RANK_BLOCK] = { NULL };
 	float mn[RANK_BLOCK], mx[RANK_BLOCK];
+	/*
+	 * The chunk maxima serve only a blend without the sparse parts
+	 * (see score_request); with them, a request works them out itself
+	 * in the rare case it has none of them.
+	 */
+	int chunkmax = r->w[P_ITEM] == 0 && r->w[P_CONTENT] == 0 &&
+	    r->w[P_TOD] == 0;
 
 	/*
 	 * Chunk by chunk, all n users in groups of CF_USERS: a chunk's
@@ -646,12 +898,14 @@ cf_block(const struct ranker *r, struct rank_buf *b, struct request **q,
 		x[j] = m->uf + (size_t)q[j]->user * k;
 	for (j = 0; j < n; j++)
 		mn[j] = INFINITY, mx[j] = -INFINITY;
-	cf_chunks(r->vt, ni, k, x, n, b->block, stride, b->bmax, b->nchunk,
-	    mn, mx);
+	cf_chunks(r->vt, ni, k, x, n, b->block, stride, chunkmax ? b->bmax :
+	    NULL, b->nchunk, mn, mx, b->bseed);
 	for (j = 0; j < n; j++) {
 		q[j]->cfmin = mn[j], q[j]->cfmax = mx[j];
 		q[j]->cfpre = b->block + (size_t)j * stride;
-		q[j]->cfchunk = b->bmax + (size_t)j * b->nchunk;
+		q[j]->cfchunk = chunkmax ? b->bmax + (size_t)j * b->nchunk :
+		    NULL;
+		q[j]->cfseed = b->bseed[j];
 	}
 }
 
@@ -671,38 +925,6 @@ fill(struct request *q, const struct la_topk *t)
 }
 
 /*
- * For every item of chunks ch0 .. ch1 - 1, the sum of val over its list
- * in p, in the list's order (so each sum is bit for bit the one a loop
- * over the item's list gives: the padding adds +0 at the end), into out
- * (indexed by item): RANK_CHUNK items at a time, one gather per row.
- * Returns the largest sum, or 0 (padding past the last item sums to 0).
- */
-CF_CLONES static float
-gather_sums(const struct padded *p, size_t ch0, size_t ch1,
-    const float *val, float *out)
-{
-	float mx[RANK_CHUNK] = { 0 }, m = 0;
-	size_t ch;
-	uint32_t s;
-	int l;
-
-	for (ch = ch0; ch < ch1; ch++) {
-		const uint32_t *row = p->idx + p->off[ch];
-		float acc[RANK_CHUNK] = { 0 };
-
-		for (s = 0; s < p->width[ch]; s++, row += RANK_CHUNK)
-			for (l = 0; l < RANK_CHUNK; l++)
-				acc[l] += val[row[l]];
-		for (l = 0; l < RANK_CHUNK; l++)
-			mx[l] = acc[l] > mx[l] ? acc[l] : mx[l];
-		memcpy(out + ch * RANK_CHUNK, acc, sizeof(acc));
-	}
-	for (l = 0; l < RANK_CHUNK; l++)
-		m = mx[l] > m ? mx[l] : m;
-	return m;
-}
-
-/*
  * An ordered comparison may raise "invalid" on a NaN, so with traps in
  * play GCC will not vectorise the choices below; no value changes
  * without them (this is not -ffast-math: no reassociation, no fusing).
@@ -712,127 +934,221 @@ gather_sums(const struct padded *p, size_t ch0, size_t ch1,
 #pragma GCC optimize("no-trapping-math")
 #endif
 
-/* pw: 0 but at the profile's terms (cleaned after the request). */
+/*
+ * The content sums of the request: pw (0 but at the profile's terms,
+ * cleaned after the request), each signature's sum into b->sigc, and
+ * for the items with rare words of the profile their whole sum into
+ * b->cacc: the signature's, then the rare words in increasing term,
+ * which is an item's term order (see build_terms), so each sum is bit
+ * for bit the one parts_of makes over the item's list (a term outside
+ * the profile adds +0 there).
+ */
 static void
-content_prep(const struct ranker *r, struct rank_buf *b)
+content_sums(const struct ranker *r, struct rank_buf *b)
 {
-	size_t t;
+	size_t t, s;
+	uint32_t a;
 
 	for (t = 0; t < b->ntterm; t++)
 		b->pw[b->tterm[t]] = b->prof[b->tterm[t]] *
 		    r->idf[b->tterm[t]];
+	for (s = 0; s < r->nsig; s++) {
+		float c = 0;
+
+		for (a = r->sctstart[s]; a < r->sctstart[s + 1]; a++)
+			c += b->pw[r->sct[a]];
+		b->sigc[s] = c;
+	}
+	/* Every pw is positive, so a touched item's sum is too. */
+	for (t = 0; t < b->ntterm; t++) {
+		uint32_t tm = b->tterm[t], w;
+
+		if (tm < r->rare0)
+			continue;
+		w = tm - r->rare0;
+		for (a = r->pstart[w]; a < r->pstart[w + 1]; a++) {
+			uint32_t i = r->post[a];
+
+			if (b->cacc[i] == 0) {
+				b->cacc[i] = b->sigc[r->sig[i]];
+				b->ctouched[b->nctouched++] = i;
+			}
+			b->cacc[i] += b->pw[tm];
+		}
+	}
 }
 
-/*
- * The content part of the items of chunks ch0 .. ch1 - 1 into b->cont,
- * each exactly as parts_of computes it (the same products summed in the
- * same order), from pw, the profile's products with idf taken once per
- * term.
- */
+/* Each signature's time of day sum into b->sigt, tags in their order. */
 static void
-content_range(const struct ranker *r, struct rank_buf *b,
-    const struct norms *n, size_t ch0, size_t ch1)
+tod_sums(const struct ranker *r, struct rank_buf *b)
 {
-	const float *inorm = r->inorm;
-	float *cont = b->cont, pnorm = n->pnorm;
-	size_t i;
+	size_t s;
+	uint32_t a;
 
-	(void)gather_sums(&r->cterm, ch0, ch1, b->pw, b->cont);
-	/*
-	 * Every operation on every lane, then a choice between results: a
-	 * conditional operation that might trap keeps GCC from vectorising.
-	 * (inorm has room for the whole last chunk: see ranker_init.)
-	 */
-	for (i = ch0 * RANK_CHUNK; i < ch1 * RANK_CHUNK; i++) {
-		float d = inorm[i] * pnorm, c;
+	for (s = 0; s < r->nsig; s++) {
+		float c = 0;
 
-		d = inorm[i] > 0 ? d : 1;
-		c = cont[i] / d;
-		cont[i] = inorm[i] > 0 ? c : 0;
+		for (a = r->sgstart[s]; a < r->sgstart[s + 1]; a++)
+			c += b->tod[r->sg[a]];
+		b->sigt[s] = c;
 	}
 }
 
 /*
- * The blend and the personal parts of every item into v and pv, bit for
- * bit what parts_of gives (the same operations in the same order, which
- * -std=c11 keeps from being fused or reordered), items in vector
- * registers.  c holds cfmin, then the scale of cf, item and tod, then
- * freshc and trend, then the seven weights.  restrict: with seven inputs
- * and two outputs, GCC would need more run-time alias checks than it
- * makes.
+ * What the blend over all items needs: a part not in play reads r->zero
+ * with scale 0 (and pnorm 1), so it is +0 as in parts_of, with no
+ * branch in the kernel.
  */
-static void
-blend_kernel(size_t ni, const float *restrict cf, const float *restrict item,
-    const float *restrict cont, const float *restrict todv,
-    const float *restrict fresh, const float *restrict pop,
-    const float *restrict recent, const float *c, float *restrict v,
-    float *restrict pv)
+struct blendp {
+	const float	*cf, *item, *cacc, *sigc, *sigt, *inorm;
+	const float	*fresh, *pop, *recent;
+	const uint32_t	*sig;
+	float		 cfmin, cfscale, itemscale, todscale, freshc;
+	float		 trend, pnorm;
+	float		 w[NPART];
+};
+
+/*
+ * The blend and the personal parts of the RANK_CHUNK items from lo into
+ * v and pv, bit for bit what parts_of gives (the same operations in the
+ * same order, which -std=c11 keeps from being fused or reordered): the
+ * loop is one pass of vector registers, with gathers from the small
+ * signature tables.  Every operation on every lane, then a choice
+ * between results: a conditional operation that might trap would keep
+ * GCC from vectorising.
+ */
+static inline int
+blend_chunk(const struct blendp *restrict p, size_t lo, float *restrict v,
+    float *restrict pv, float floor, float pfloor)
 {
-	float cfmin = c[0], cfscale = c[1], itemscale = c[2], todscale = c[3];
-	float freshc = c[4], trend = c[5], w0 = c[6], w1 = c[7], w2 = c[8];
-	float w3 = c[9], w4 = c[10], w5 = c[11], w6 = c[12];
-	size_t i;
+	const float *cf = p->cf + lo, *item = p->item + lo;
+	const float *cacc = p->cacc + lo, *inorm = p->inorm + lo;
+	const float *fresh = p->fresh + lo, *pop = p->pop + lo;
+	const float *recent = p->recent + lo;
+	const uint32_t *sig = p->sig + lo;
+	const float *sigc = p->sigc, *sigt = p->sigt;
+	float cfmin = p->cfmin, cfscale = p->cfscale;
+	float itemscale = p->itemscale, todscale = p->todscale;
+	float freshc = p->freshc, trend = p->trend, pnorm = p->pnorm;
+	float w0 = p->w[0], w1 = p->w[1], w2 = p->w[2], w3 = p->w[3];
+	float w4 = p->w[4], w5 = p->w[5], w6 = p->w[6];
+	int l, any = 0;
 
-	for (i = 0; i < ni; i++) {
-		float p0, p1, p2, p3, p4, p5, p6, s = 0;
+	for (l = 0; l < RANK_CHUNK; l++) {
+		float p0, p1, p2, p3, p4, p5, p6, s = 0, ca, sc, st, d, c;
 
-		p0 = (cf[i] - cfmin) * cfscale;
-		p1 = item[i] * itemscale;
-		p2 = cont[i];
-		p3 = todv[i] * todscale;
-		p4 = fresh[i] * freshc;
-		p5 = pop[i];
-		p6 = recent[i] * trend;
+		ca = cacc[l], sc = sigc[sig[l]], st = sigt[sig[l]];
+		p0 = (cf[l] - cfmin) * cfscale;
+		p1 = item[l] * itemscale;
+		d = inorm[l] * pnorm;
+		d = inorm[l] > 0 ? d : 1;
+		c = (ca > 0 ? ca : sc) / d;
+		p2 = inorm[l] > 0 ? c : 0;
+		p3 = st * todscale;
+		p4 = fresh[l] * freshc;
+		p5 = pop[l];
+		p6 = recent[l] * trend;
 		p0 *= w0, p1 *= w1, p2 *= w2, p3 *= w3;
 		p4 *= w4, p5 *= w5, p6 *= w6;
 		s += p0, s += p1, s += p2, s += p3, s += p4, s += p5, s += p6;
-		v[i] = s;
-		pv[i] = p0 + p1 + p2 + p3;
+		v[l] = s;
+		pv[l] = p0 + p1 + p2 + p3;
+		any |= (v[l] >= floor) | ((pv[l] >= pfloor) & (pv[l] > 0));
 	}
+	return any;
 }
 
 /*
- * blend_kernel over items lo .. hi - 1, b->cont (withcontent) and b->todv
- * holding the sparse parts.  A part not in play is 0 as in parts_of: (0 - 0) * 0 = +0, so
- * the kernel has no branch.
+ * Chunk c through the heaps: the blend in registers, then, only when
+ * some item beats a heap's floor, the seen filter and the heaps.  An
+ * item goes to a heap that is not full, or at or above its floor: the
+ * heap breaks ties by index (la_topk), so what it keeps does not depend
+ * on the order chunks come in.  The personal heap takes items whose
+ * personal parts are positive.  *sp: where the seen items of the chunk
+ * may start (a merge over increasing chunks).
  */
-static void
-blend_range(const struct ranker *r, struct rank_buf *b,
-    const struct norms *n, size_t lo, size_t hi, int withcontent)
+static inline void
+scan_chunk(const struct blendp *p, struct rank_buf *b, size_t c, size_t n,
+    size_t nseen, int nper, size_t *sp)
 {
-	const float *cf = b->cf, *item = b->item, *cont = b->cont;
-	const float *todv = b->todv;
-	float c[13];
-	int j;
+	float v[RANK_CHUNK], pv[RANK_CHUNK], floor, pfloor;
+	size_t c0 = c * RANK_CHUNK, c1 = c0 + RANK_CHUNK, i;
+	int l;
 
-	c[0] = n->cfmin, c[1] = n->cfscale, c[2] = n->itemscale;
-	c[3] = n->todscale, c[4] = n->freshc, c[5] = n->trend;
-	for (j = 0; j < NPART; j++)
-		c[6 + j] = (float)r->w[j];
-	if (!n->hascf)
-		cf = r->zero, c[0] = c[1] = 0;
-	if (!n->hasitem)
-		item = r->zero, c[2] = 0;
-	if (!n->hascontent || !withcontent)
-		cont = r->zero;
-	if (!n->hastod)
-		todv = r->zero, c[3] = 0;
-	blend_kernel(hi - lo, cf + lo, item + lo, cont + lo, todv + lo,
-	    r->fresh0 + lo, r->pop + lo, r->recent + lo, c, b->v + lo,
-	    b->pv + lo);
+	c1 = c1 < n ? c1 : n;
+	floor = b->top.n == b->top.k ? b->top.val[0] : -INFINITY;
+	pfloor = nper == 0 ? INFINITY : b->ptop.n == b->ptop.k ?
+	    b->ptop.val[0] : 0;
+	if (!blend_chunk(p, c0, v, pv, floor, pfloor))
+		return;
+	for (i = c0; i < c1; i++) {
+		l = (int)(i - c0);
+		if (!(v[l] >= floor) && !(pv[l] >= pfloor && pv[l] > 0))
+			continue;
+		if (nseen > 0) {
+			while (*sp < nseen && b->seen[*sp] < i)
+				(*sp)++;
+			if (*sp < nseen && b->seen[*sp] == i)
+				continue;
+		}
+		if (pv[l] >= pfloor && pv[l] > 0) {
+			la_topk_push(&b->ptop, (uint32_t)i, pv[l]);
+			if (b->ptop.n == b->ptop.k)
+				pfloor = b->ptop.val[0];
+		}
+		if (v[l] >= floor) {
+			la_topk_push(&b->top, (uint32_t)i, v[l]);
+			if (b->top.n == b->top.k)
+				floor = b->top.val[0];
+		}
+	}
 }
 
-/* Whether any of v[0 .. n - 1] > floor or pv[0 .. n - 1] > pfloor. */
 static int
-chunk_any(const float *v, const float *pv, size_t n, float floor,
-    float pfloor)
+cmp_seed(const void *a, const void *b)
 {
-	int any = 0;
-	size_t i;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	for (i = 0; i < n; i++)
-		any |= (v[i] > floor) | (pv[i] > pfloor);
-	return any;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The fused blend and top-k over items 0 .. n - 1, b->top and b->ptop
+ * (when nper > 0) reset and sized.  The chunks likely to hold the best
+ * go first, so that the floors of both heaps are high from the start
+ * and nearly every other chunk ends at the test in blend_chunk: those
+ * with the best collaborative scores (cfseed, when known: RANK_CHUNK
+ * chunks) and those with the best item terms (r->hot).
+ */
+CF_CLONES static void
+scan_all(const struct ranker *r, const struct blendp *p, struct rank_buf *b,
+    size_t n, size_t nseen, int nper, const uint32_t *cfseed)
+{
+	size_t nch = (n + RANK_CHUNK - 1) / RANK_CHUNK, c, sp = 0, sk = 0;
+	uint32_t seed[RANK_CHUNK + RANK_HOT];
+	int ns = 0, j, m;
+
+	if (cfseed != NULL)
+		for (j = 0; j < RANK_CHUNK; j++)
+			if (cfseed[j] < nch)
+				seed[ns++] = cfseed[j];
+	for (j = 0; j < r->nhot; j++)
+		if (r->hot[j] < nch)
+			seed[ns++] = r->hot[j];
+	qsort(seed, ns, sizeof(*seed), cmp_seed);
+	for (j = m = 0; j < ns; j++)
+		if (m == 0 || seed[j] != seed[m - 1])
+			seed[m++] = seed[j];
+	ns = m;
+	for (j = 0; j < ns; j++)
+		scan_chunk(p, b, seed[j], n, nseen, nper, &sp);
+	for (c = 0, sp = 0; c < nch; c++) {
+		if (sk < (size_t)ns && seed[sk] == c) {
+			sk++;
+			continue;
+		}
+		scan_chunk(p, b, c, n, nseen, nper, &sp);
+	}
 }
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -946,20 +1262,21 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				    m->upref_w[qq];
 				nm.hastod = 1;
 			}
+		/* Over all items: each signature's sum once. */
 		if (nm.hastod && q->cand == NULL) {
-			b->tod[nt] = 0;
-			todmax = gather_sums(&r->ctag, 0,
-			    (n + RANK_CHUNK - 1) / RANK_CHUNK, b->tod, b->todv);
+			tod_sums(r, b);
+			for (c = 0; c < r->nsig; c++)
+				if (b->sigt[c] > todmax)
+					todmax = b->sigt[c];
 			nm.todscale = todmax > 0 ? 1 / todmax : 0;
 		} else if (nm.hastod) {
 			for (c = 0; c < n; c++) {
-				uint32_t i = q->cand ? q->cand[c] : (uint32_t)c;
+				uint32_t i = q->cand[c];
 				float v = 0;
 
 				for (qq = m->itag_start[i];
 				    qq < m->itag_start[i + 1]; qq++)
 					v += b->tod[m->itag[qq]];
-				b->todv[i] = v;
 				if (v > todmax)
 					todmax = v;
 			}
@@ -1017,37 +1334,48 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 		simple = !nm.hasitem && !nm.hascontent && !nm.hastod;
 		hasconst = wf != 0 || wp != 0 || wr != 0;
 		/*
-		 * Over all items, with no weight negative, a chunk
-		 * of RANK_CHUNK items whose best possible blend (its largest
-		 * cf plus the chunk maxima of the item terms) cannot enter
-		 * either heap is skipped whole: once the heaps fill, that is
-		 * nearly every chunk, and the test is a vectorised maximum.
+		 * Over all items without the sparse parts, with no weight
+		 * negative, a chunk of RANK_CHUNK items whose best possible
+		 * blend (its largest cf plus the chunk maxima of the item
+		 * terms) cannot enter either heap is skipped whole: once the
+		 * heaps fill, that is nearly every chunk.
 		 */
 		fast = q->cand == NULL && wcf >= 0 && wf >= 0 && wp >= 0 &&
-		    wr >= 0 && r->w[P_ITEM] >= 0 && r->w[P_CONTENT] >= 0 &&
-		    r->w[P_TOD] >= 0;
+		    wr >= 0;
 		/*
 		 * With the sparse parts over all items, item by item calls
-		 * of parts_of were most of the time: the whole blend is
-		 * computed first, in passes the compiler vectorises, and the
-		 * loop below only filters and keeps the best.
+		 * of parts_of were most of the time: the blend is fused with
+		 * the top-k in scan_all, the content and time of day parts
+		 * read from per-signature sums.
 		 */
 		all = !simple && q->cand == NULL;
 		if (all) {
-			if (nm.hascontent) {
-				content_prep(r, b);
-				content_range(r, b, &nm, 0,
-				    (n + RANK_CHUNK - 1) / RANK_CHUNK);
-			}
-			blend_range(r, b, &nm, 0, n, 1);
-			fast = 0;
-		}
+			struct blendp bp;
+
+			if (nm.hascontent)
+				content_sums(r, b);
+			bp.cf = nm.hascf ? b->cf : r->zero;
+			bp.item = nm.hasitem ? b->item : r->zero;
+			bp.cacc = nm.hascontent ? b->cacc : r->zero;
+			bp.sigc = nm.hascontent ? b->sigc : r->zero;
+			bp.sigt = nm.hastod ? b->sigt : r->zero;
+			bp.inorm = r->inorm;
+			bp.fresh = r->fresh0, bp.pop = r->pop;
+			bp.recent = r->recent;
+			bp.sig = r->sig;
+			bp.cfmin = nm.hascf ? nm.cfmin : 0;
+			bp.cfscale = nm.hascf ? nm.cfscale : 0;
+			bp.itemscale = nm.hasitem ? nm.itemscale : 0;
+			bp.todscale = nm.hastod ? nm.todscale : 0;
+			bp.freshc = nm.freshc, bp.trend = nm.trend;
+			bp.pnorm = nm.hascontent ? nm.pnorm : 1;
+			for (t = 0; t < NPART; t++)
+				bp.w[t] = (float)r->w[t];
+			scan_all(r, &bp, b, n, nseen, nper,
+			    b->cf == q->cfpre ? q->cfseed : NULL);
+		} else	/* simple, or candidates */
 		for (c0 = 0; c0 < n; c0 = c1) {
 		c1 = c0 + RANK_CHUNK < n ? c0 + RANK_CHUNK : n;
-		/* A chunk where no item can enter either heap. */
-		if (all && b->top.n == b->top.k && !chunk_any(b->v + c0,
-		    b->pv + c0, c1 - c0, floor, nper > 0 ? pfloor : INFINITY))
-			continue;
 		if (fast && b->top.n == b->top.k) {
 			size_t ch = c0 / RANK_CHUNK;
 			float mx = nm.cfmin, pb, bound;
@@ -1058,22 +1386,6 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				for (c = c0; c < c1; c++)
 					mx = b->cf[c] > mx ? b->cf[c] : mx;
 			pb = wcf * (mx - nm.cfmin);
-			/*
-			 * The sparse parts: item neighbours by their chunk
-			 * maximum, content (a cosine) and time of day (over
-			 * its maximum) by 1.
-			 */
-			if (nm.hasitem) {
-				float im = 0;
-
-				for (c = c0; c < c1; c++)
-					im = b->item[c] > im ? b->item[c] : im;
-				pb += (float)r->w[P_ITEM] * im * nm.itemscale;
-			}
-			if (nm.hascontent)
-				pb += (float)r->w[P_CONTENT];
-			if (nm.hastod)
-				pb += (float)r->w[P_TOD];
 			bound = pb + wf * r->cmax[0][ch] + wp * r->cmax[1][ch] +
 			    wr * r->cmax[2][ch];
 			/* Room for rounding: the blend sums in another order. */
@@ -1092,10 +1404,7 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 				if (sp < nseen && b->seen[sp] == i)
 					continue;
 			}
-			if (all) {
-				v = b->v[i];
-				pv = b->pv[i];
-			} else if (simple) {
+			if (simple) {
 				v = 0;
 				if (nm.hascf)
 					pv = wcf * (b->cf[i] - nm.cfmin);
@@ -1174,6 +1483,9 @@ score_request(const struct ranker *r, struct rank_buf *b, struct request *q)
 	for (c = 0; c < b->ntterm; c++)
 		b->prof[b->tterm[c]] = b->pw[b->tterm[c]] = 0;
 	b->ntterm = 0;
+	for (c = 0; c < b->nctouched; c++)
+		b->cacc[b->ctouched[c]] = 0;
+	b->nctouched = 0;
 	return 0;
 }
 
