@@ -24,6 +24,7 @@ lid_ctx_init(struct lid_ctx *c, const struct lid_model *m,
 	c->allow = allow;
 	c->switch_cost = switch_cost;
 	c->ntop = LID_TOP;
+	lid_markers_init(&c->mk, m);
 }
 
 void
@@ -86,6 +87,9 @@ lid_score(struct lid_ctx *c)
 	lid_loglik(c->m, acc, ng, ll);
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
 	rank(c->m, c->p, c->order, c->ntop);
+	if (c->nword && lid_markers_apply(&c->mk, c->m->nlang, c->t.cp,
+	    c->t.n, c->order[0], c->p))
+		rank(c->m, c->p, c->order, c->ntop);
 }
 
 static int

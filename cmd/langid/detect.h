@@ -8,6 +8,7 @@
 #ifndef LANGID_DETECT_H
 #define LANGID_DETECT_H
 
+#include "markers.h"
 #include "model.h"
 #include "text.h"
 
@@ -23,6 +24,7 @@ struct lid_span {
 struct lid_ctx {
 	const struct lid_model *m;
 	const unsigned char *allow;	/* NULL: every language */
+	struct lid_markers mk;		/* within-group prior (markers.h) */
 	double		 switch_cost;	/* nats per language change */
 	struct text_norm t;
 	double		 p[LID_MAXLANG];	/* posterior of the last text */
