@@ -192,22 +192,29 @@ window_order(struct lid_ctx *c, size_t from, size_t to, int *order)
 	rank(m, p, order, LID_TOP);
 }
 
-/* The posterior of language cand[k] for tokens [a, b). */
-static double
-span_conf(struct lid_ctx *c, const int *cand, int ncand, size_t a, size_t b,
-    int k)
+/*
+ * The language of tokens [a, b), which the Viterbi pass labelled lang,
+ * and its posterior (*conf): the markers may move it to another member of
+ * its group, as they do for the whole text in lid_detect.
+ */
+static int
+span_lang(struct lid_ctx *c, int lang, size_t a, size_t b, double *conf)
 {
 	const struct lid_model *m = c->m;
 	int32_t acc[LID_ACCLEN];
 	double ll[LID_MAXLANG], p[LID_MAXLANG];
+	size_t from = c->tbeg[a], to = c->tend[b - 1] + 1;
 	uint32_t ng;
 
 	memset(acc, 0, sizeof(acc));
-	ng = lid_accumulate(m, c->t.cp, c->tbeg[a], c->tend[b - 1] + 1, acc);
+	ng = lid_accumulate(m, c->t.cp, from, to, acc);
 	lid_loglik(m, acc, ng, ll);
 	lid_posterior(m, ll, ng, c->allow, p);
-	(void)ncand;
-	return p[cand[k]];
+	if (lid_markers_apply(&c->mk, m->nlang, c->t.cp + from, to - from,
+	    lang, p))
+		lang = lid_markers_best(&c->mk, lang, p);
+	*conf = p[lang];
+	return lang;
 }
 
 /* 1 when the bytes before token a (after token a - 1) end a sentence. */
@@ -281,10 +288,10 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 	const struct lid_model *m = c->m;
 	const unsigned char *u = (const unsigned char *)s;
 	const uint32_t *cp = c->t.cp;
-	int cand[LID_CAND], ncand = 0, k, j, bestk, w;
+	int cand[LID_CAND], ncand = 0, k, j, bestk, w, lang;
 	int32_t acc[LID_ACCLEN];
-	double v[LID_CAND], nv[LID_CAND], x;
-	size_t ntok = 0, i, a, first, last, start, end, sl;
+	double v[LID_CAND], nv[LID_CAND], conf;
+	size_t ntok = 0, i, a, first, last, start, end, sl, sfirst = 0;
 	int *lab;
 
 	c->nspan = 0;
@@ -378,15 +385,18 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 			end = c->t.off[c->tend[i - 1]];
 			while (end < nxt && !is_space(u, n, end, &sl))
 				end++;
-			x = 0;
 		}
-		if (c->nspan > 0 && c->span[c->nspan - 1].lang == cand[lab[a]])
+		lang = span_lang(c, cand[lab[a]], a, i, &conf);
+		if (c->nspan > 0 && c->span[c->nspan - 1].lang == lang) {
+			/* Two stretches the markers gave one language. */
 			c->span[c->nspan - 1].end = end;
-		else if (add_span(c, start, end, cand[lab[a]],
-		    span_conf(c, cand, ncand, a, i, lab[a])) != 0) {
+			if (span_lang(c, lang, sfirst, i, &conf) == lang)
+				c->span[c->nspan - 1].conf = conf;
+		} else if (add_span(c, start, end, lang, conf) != 0) {
 			free(lab);
 			return -1;
-		}
+		} else
+			sfirst = a;
 		if (i < ntok) {
 			start = end;
 			while (start < n && is_space(u, n, start, &sl))
@@ -394,6 +404,5 @@ lid_spans(struct lid_ctx *c, const char *s, size_t n)
 		}
 	}
 	free(lab);
-	(void)x;
 	return 0;
 }

@@ -304,6 +304,56 @@ static const struct {
 	{ "ravnatelj*", HR }, { "kancelarij*", BSR },
 	{ "gledatelj*", HR }, { "slušatelj*", HR }, { "čitatelj*", HR },
 
+	/* More of the same kinds (yat; hr against bs and sr). */
+	{ "menja*", SR }, { "mijenja*", IJE }, { "izmen*", SR },
+	{ "izmjen*", IJE }, { "zamen*", SR }, { "zamjen*", IJE },
+	{ "primen*", SR }, { "primjen*", IJE }, { "namen*", SR },
+	{ "namjen*", IJE }, { "ocen*", SR }, { "ocjen*", IJE },
+	{ "ocijen*", IJE }, { "pobed*", SR }, { "pobjed*", IJE },
+	{ "rešen*", SR }, { "reši*", SR }, { "rešava*", SR },
+	{ "riješ*", IJE }, { "rješen*", IJE }, { "rješav*", IJE },
+	{ "belež*", SR }, { "obelež*", SR }, { "bilježi*", IJE },
+	{ "obilježi*", IJE }, { "obilježj*", IJE },
+	{ "delo", SR }, { "dela", SR }, { "delu", SR }, { "delima", SR },
+	{ "djelo", IJE }, { "djela", IJE }, { "djelu", IJE },
+	{ "djelima", IJE }, { "delovanj*", SR }, { "djelovanj*", IJE },
+	{ "delatnost*", SR }, { "djelatnost*", IJE },
+	{ "vredn*", SR }, { "vrijedn*", IJE },
+	{ "odeć*", SR }, { "odjeć*", IJE },
+	{ "posledn*", SR }, { "posljednj*", IJE }, { "posledic*", SR },
+	{ "posljedic*", IJE },
+	{ "predlog", SR }, { "predloga", SR }, { "predlogu", SR },
+	{ "prijedlog*", IJE }, { "prevod", SR }, { "prevoda", SR },
+	{ "prevodu", SR }, { "prijevod*", IJE }, { "prevoz", SR },
+	{ "prevoza", SR }, { "prevozu", SR }, { "prijevoz*", IJE },
+	{ "pretnj*", SR }, { "prijetnj*", IJE },
+	{ "podel*", SR }, { "podjel*", IJE },
+	{ "vetar", SR }, { "vetra", SR }, { "vetrovi", SR }, { "vjetar", IJE },
+	{ "vjetra", IJE }, { "vjetrovi", IJE },
+	{ "sedišt*", SR }, { "sjedišt*", IJE },
+	{ "izbeglic*", SR }, { "izbjeglic*", IJE },
+	{ "poset*", SR }, { "posjet*", IJE }, { "sused*", SR },
+	{ "susjed*", IJE }, { "svedo*", SR }, { "svjedo*", IJE },
+	{ "povređ*", SR }, { "povrijeđ*", IJE },
+	{ "uvo", SR }, { "uho", IJE },
+	{ "surad*", HR }, { "sarad*", BSR },
+	{ "sustav*", HR }, { "sistem*", BSR },
+	{ "ovisi", HR }, { "ovisno", HR }, { "ovisnost*", HR },
+	{ "putovnic*", HR }, { "pasoš*", BSR },
+	{ "mirovin*", HR }, { "umirovljen*", HR }, { "penzij*", BSR },
+	{ "penzioner*", BSR },
+	{ "pokus*", HR }, { "spol", HR }, { "spola", HR }, { "spoln*", HR },
+	{ "izvanredn*", HR }, { "vanredn*", BSR }, { "stol", HR },
+	{ "sudac", HR }, { "suca", HR }, { "sucu", HR }, { "sudij*", BSR },
+	{ "skladatelj*", HR }, { "redatelj*", HR }, { "reditelj*", BSR },
+	{ "udrug*", HR }, { "oporb*", HR }, { "povjerenstv*", HR },
+	{ "uhić*", HR }, { "uhapš*", BSR }, { "hapš*", BSR },
+	{ "odvjetni*", HR }, { "advokat*", BSR },
+	{ "tužitelj*", HR }, { "tužilac", BSR }, { "tužioca", BSR },
+	{ "tužilaštv*", BSR },
+	{ "ubojstv*", HR }, { "ubojic*", HR }, { "ubistv*", BSR },
+	{ "ubic*", BSR }, { "ozljed*", HR }, { "ozlijeđ*", HR },
+
 	/* Indonesian against Malay. */
 	{ "karena", ID }, { "kerana", MS },
 	{ "uang", ID }, { "wang", MS },
@@ -362,7 +412,7 @@ static const struct {
 	{ "percubaan", MS }, { "cubalah", MS },
 	{ "nomor", ID }, { "nombor", MS },
 	{ "bandara", ID },
-	{ "yaitu", ID }, { "yakni", ID }, { "iaitu", MS },
+	{ "yaitu", ID }, { "iaitu", MS },
 	{ "manakala", MS },
 	{ "rupiah", ID }, { "ringgit", MS },
 	{ "jepang", ID }, { "jepun", MS }, { "prancis", ID },
@@ -399,6 +449,73 @@ static const struct {
 	{ "unggah", ID }, { "mengunggah", ID }, { "diunggah", ID },
 	{ "antarabangsa", MS }, { "internasional", ID },
 	{ "berjaya", MS }, { "bapak", ID },
+	/* More of the same kinds (spelling of loans; vocabulary). */
+	{ "bagian", ID }, { "sebagian", ID }, { "bahagian", MS },
+	{ "sebahagian", MS },
+	{ "memulai", ID }, { "dimulai", ID }, { "memulakan", MS },
+	{ "dimulakan", MS },
+	{ "parlemen", ID }, { "parlimen", MS },
+	{ "konstitusi", ID }, { "perlembagaan", MS },
+	{ "pengacara", ID }, { "peguam", MS },
+	{ "narkoba", ID }, { "dadah", MS }, { "pemilu", ID },
+	{ "partai", ID }, { "parti", MS },
+	{ "jawatan", MS }, { "jawatankuasa", MS }, { "panitia", ID },
+	{ "sekretaris", ID }, { "setiausaha", MS },
+	{ "direktur", ID }, { "pengarah", MS }, { "pengerusi", MS },
+	{ "insinyur", ID }, { "jurutera", MS }, { "jurulatih", MS },
+	{ "juruterbang", MS }, { "jururawat", MS }, { "jurucakap", MS },
+	{ "dosen", ID }, { "pensyarah", MS }, { "peperiksaan", MS },
+	{ "markah", MS }, { "yuran", MS }, { "biaya", ID }, { "pajak", ID },
+	{ "belanjawan", MS }, { "investasi", ID }, { "investor", ID },
+	{ "pelaburan", MS }, { "pelabur", MS },
+	{ "bisnis", ID }, { "perniagaan", MS }, { "peniaga", MS },
+	{ "wisatawan", ID }, { "pariwisata", ID }, { "pelancong", MS },
+	{ "pelancongan", MS },
+	{ "keretapi", MS }, { "lebuhraya", MS },
+	{ "kecelakaan", ID }, { "kemalangan", MS }, { "mangsa", MS },
+	{ "obat", ID }, { "pengobatan", ID }, { "ubat", MS },
+	{ "ubatan", MS }, { "perubatan", MS },
+	{ "sehat", ID }, { "kesehatan", ID }, { "sihat", MS },
+	{ "kesihatan", MS },
+	{ "infeksi", ID }, { "jangkitan", MS }, { "wabah", ID },
+	{ "wabak", MS },
+	{ "ponsel", ID }, { "bimbit", MS }, { "surel", ID }, { "emel", MS },
+	{ "koran", ID }, { "akhbar", MS }, { "pelakon", MS },
+	{ "kejuaraan", ID }, { "kejohanan", MS }, { "medali", ID },
+	{ "pingat", MS },
+	{ "tingkap", MS }, { "tetingkap", MS }, { "lemari", ID },
+	{ "almari", MS }, { "kasur", ID }, { "ranjang", ID }, { "katil", MS },
+	{ "tilam", MS }, { "kacamata", ID }, { "tas", ID }, { "beg", MS },
+	{ "bus", ID }, { "bis", ID }, { "bas", MS }, { "truk", ID },
+	{ "lori", MS }, { "pabrik", ID }, { "penelitian", ID },
+	{ "peneliti", ID }, { "lansia", ID },
+	{ "istri", ID }, { "isteri", MS }, { "tetangga", ID }, { "jiran", MS },
+	{ "kawin", ID }, { "menikah", ID }, { "pernikahan", ID },
+	{ "perkawinan", ID }, { "kahwin", MS }, { "berkahwin", MS },
+	{ "perkahwinan", MS },
+	{ "salat", ID }, { "shalat", ID }, { "solat", MS },
+	{ "kristen", ID }, { "kristian", MS },
+	{ "komisi", ID }, { "komisen", MS }, { "suruhanjaya", MS },
+	{ "stasiun", ID }, { "stesen", MS }, { "pertubuhan", MS },
+	{ "fisika", ID }, { "fizik", MS }, { "matematika", ID },
+	{ "matematik", MS }, { "listrik", ID }, { "elektrik", MS },
+	{ "zona", ID }, { "zon", MS }, { "fisik", ID }, { "fizikal", MS },
+	{ "kampanye", ID }, { "kempen", MS }, { "dampak", ID }, { "impak", MS },
+	{ "metode", ID }, { "kaedah", MS },
+	{ "jawaban", ID }, { "jawapan", MS }, { "soalan", MS },
+	{ "bercakap", MS },
+	{ "paham", ID }, { "dipahami", ID }, { "pemahaman", ID },
+	{ "faham", MS }, { "difahami", MS }, { "kefahaman", MS },
+	{ "pikir", ID }, { "berpikir", ID }, { "pikiran", ID },
+	{ "dipikirkan", ID }, { "fikir", MS }, { "berfikir", MS },
+	{ "fikiran", MS }, { "difikirkan", MS },
+	{ "pembaruan", ID }, { "memperbarui", ID }, { "diperbarui", ID },
+	{ "pembaharuan", MS }, { "memperbaharui", MS },
+	{ "diperbaharui", MS },
+	{ "tahniah", MS }, { "oke", ID }, { "okey", MS },
+	{ "jelek", ID }, { "hodoh", MS }, { "capek", ID }, { "sore", ID },
+	{ "hujung", MS }, { "sentiasa", MS }, { "tiada", MS },
+	{ "kapan", ID }, { "adakah", MS }, { "karyawan", ID },
 };
 
 #define NENT	(sizeof(table) / sizeof(table[0]))
@@ -496,6 +613,13 @@ lid_markers_init(struct lid_markers *mk, const struct lid_model *m)
 		mk->lang[i] = m != NULL ? lid_model_find(m, label[i]) : -1;
 }
 
+/* The group bits of an entry's mask (every entry is in one group). */
+static unsigned
+group_bits(unsigned mask)
+{
+	return mask & (HR | BS | SR) ? HR | BS | SR : ID | MS;
+}
+
 unsigned
 lid_markers_word(const uint32_t *cp, size_t n)
 {
@@ -506,14 +630,77 @@ lid_markers_word(const uint32_t *cp, size_t n)
 
 	if (!built)
 		build();
+	/* Within a group a longer match replaces a shorter one. */
 	for (k = 1; k <= n && k <= MAXLEN; k++) {
 		h = step(h, cp[k - 1]);
 		if ((stemlen >> k & 1) && (s = probe(h, 1)) != NULL)
-			mask = s->mask;
+			mask = (mask & ~group_bits(s->mask)) | s->mask;
 		if (k == n && (exactlen >> k & 1) && (s = probe(h, 0)) != NULL)
-			mask = s->mask;
+			mask = (mask & ~group_bits(s->mask)) | s->mask;
 	}
 	return mask;
+}
+
+/*
+ * Compares the end of cp[0..n) with the UTF-8 string str: returns 2 when
+ * the word is str, 1 when it only ends with it, else 0.
+ */
+static int
+tail_is(const uint32_t *cp, size_t n, const char *str)
+{
+	const unsigned char *t = (const unsigned char *)str;
+	uint32_t tc[8];
+	size_t m = 0, len = strlen(str);
+	int l;
+
+	while (len > 0 && m < 8) {
+		l = text_utf8_next(t, len, &tc[m++]);
+		t += l;
+		len -= l;
+	}
+	if (m > n)
+		return 0;
+	for (len = m; len > 0; len--)
+		if (cp[n - m + len - 1] != tc[len - 1])
+			return 0;
+	return m == n ? 2 : 1;
+}
+
+/*
+ * Two orthographic rules of the future tense and of questions, for the
+ * word w after the word prev (plen 0: none):
+ *  - Croatian and Bosnian write the future of an infinitive in -ti
+ *    without its i and apart from the auxiliary (radit ću, pisat ćemo);
+ *    Serbian writes it in one word (radiću, pisaćemo) (Browne 1993;
+ *    the pravopis of each standard);
+ *  - "da li" questions are Bosnian and Serbian, Croatian uses "je li".
+ * The fused forms are recognised by their endings in -ićemo, -ićete,
+ * -ićeš, -aćemo, -aćete, -aćeš (the first person -ću also ends nouns:
+ * kuću, mladiću).
+ */
+static unsigned
+bcs_rules(const uint32_t *prev, size_t plen, const uint32_t *w, size_t n)
+{
+	static const char *const fused[] = {
+		"ićemo", "ićete", "ićeš", "aćemo", "aćete", "aćeš"
+	};
+	static const char *const aux[] = { "ću", "ćeš", "će", "ćemo", "ćete" };
+	size_t i;
+
+	for (i = 0; i < sizeof(fused) / sizeof(fused[0]); i++)
+		if (n >= 6 && tail_is(w, n, fused[i]) == 1)
+			return SR;
+	if (plen == 0)
+		return 0;
+	if (n == 2 && w[0] == 'l' && w[1] == 'i' && plen == 2 &&
+	    prev[0] == 'd' && prev[1] == 'a')
+		return BSR;
+	if (plen >= 4 && prev[plen - 1] == 't' && (prev[plen - 2] == 'a' ||
+	    prev[plen - 2] == 'i'))
+		for (i = 0; i < sizeof(aux) / sizeof(aux[0]); i++)
+			if (tail_is(w, n, aux[i]) == 2)
+				return IJE;
+	return 0;
 }
 
 /* The marker index of model language x, or -1. */
@@ -536,7 +723,7 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 	int cnt[LID_MK_N], i, x, second = -1, kmax = 0, diff = 0, d;
 	unsigned g, m;
 	double mass = 0, sum = 0, w[LID_MK_N];
-	size_t a, b;
+	size_t a, b, pa = 0, plen = 0;
 	uint32_t j;
 
 	if ((i = which(mk, best)) < 0)
@@ -553,9 +740,16 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 			a++;
 		for (b = a; b < n && cp[b] != ' '; b++)
 			;
-		if (b > a && (m = lid_markers_word(cp + a, b - a) & g) != 0)
-			for (i = 0; i < LID_MK_N; i++)
-				cnt[i] += m >> i & 1;
+		if (b == a)
+			break;
+		m = lid_markers_word(cp + a, b - a);
+		if (m == 0 && (g & HR))
+			m = bcs_rules(cp + pa, plen, cp + a, b - a);
+		m &= g;
+		for (i = 0; i < LID_MK_N; i++)
+			cnt[i] += m >> i & 1;
+		pa = a;
+		plen = b - a;
 	}
 	for (i = 0; i < LID_MK_N; i++)
 		if ((g >> i & 1) && mk->lang[i] >= 0 && cnt[i] > kmax)
@@ -576,6 +770,21 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 		if ((g >> i & 1) && (x = mk->lang[i]) >= 0)
 			p[x] = mass * w[i] / sum;
 	return 1;
+}
+
+int
+lid_markers_best(const struct lid_markers *mk, int lang, const double *p)
+{
+	int i, x, best = lang;
+	unsigned g;
+
+	if ((i = which(mk, lang)) < 0)
+		return lang;
+	g = group_of[i];
+	for (i = 0; i < LID_MK_N; i++)
+		if ((g >> i & 1) && (x = mk->lang[i]) >= 0 && p[x] > p[best])
+			best = x;
+	return best;
 }
 
 int

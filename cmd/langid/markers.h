@@ -46,6 +46,13 @@ unsigned lid_markers_word(const uint32_t *cp, size_t n);
 int	 lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 	    const uint32_t *cp, size_t n, int best, double *p);
 
+/*
+ * The member of lang's marker group with the highest p (lang itself when
+ * it is in no group).
+ */
+int	 lid_markers_best(const struct lid_markers *mk, int lang,
+	    const double *p);
+
 /* Entries of the word table left out as malformed or twice (0). */
 int	 lid_markers_bad(void);
 
