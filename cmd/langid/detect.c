@@ -88,7 +88,7 @@ lid_score(struct lid_ctx *c)
 	lid_posterior(c->m, ll, ng, c->allow, c->p);
 	rank(c->m, c->p, c->order, c->ntop);
 	if (c->nword && lid_markers_apply(&c->mk, c->m->nlang, c->t.cp,
-	    c->t.n, c->order[0], c->p))
+	    c->t.n, c->order[0], c->ntop > 1 ? c->order[1] : -1, c->p))
 		rank(c->m, c->p, c->order, c->ntop);
 }
 
@@ -211,7 +211,7 @@ span_lang(struct lid_ctx *c, int lang, size_t a, size_t b, double *conf)
 	lid_loglik(m, acc, ng, ll);
 	lid_posterior(m, ll, ng, c->allow, p);
 	if (lid_markers_apply(&c->mk, m->nlang, c->t.cp + from, to - from,
-	    lang, p))
+	    lang, -1, p))
 		lang = lid_markers_best(&c->mk, lang, p);
 	*conf = p[lang];
 	return lang;

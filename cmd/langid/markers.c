@@ -527,7 +527,15 @@ struct slot {
 	uint8_t		 mask, stem;
 };
 
+#define NBLOOM	16384		/* bits of the filter in front of slots */
+
 static struct slot	slots[NSLOT];
+/*
+ * One bit per key, from other bits of its hash than the slot's: most
+ * prefixes of most words are no key, and the filter (2 KB, in cache)
+ * says so without a probe of the 32 KB table.
+ */
+static uint64_t		bloom[NBLOOM / 64];
 static uint32_t		exactlen, stemlen;	/* bit k: entries of k cps */
 static int		built, nbad;
 
@@ -544,6 +552,9 @@ probe(uint64_t h, int stem)
 	uint32_t i;
 
 	h = lid_fin(h) | 1;
+	i = (uint32_t)(h >> 40) & (NBLOOM - 1);
+	if (!(bloom[i / 64] >> (i % 64) & 1))
+		return NULL;
 	for (i = (uint32_t)h & (NSLOT - 1); slots[i].h != 0;
 	    i = (i + 1) & (NSLOT - 1))
 		if (slots[i].h == h && slots[i].stem == stem)
@@ -585,6 +596,8 @@ build(void)
 			continue;
 		}
 		h = lid_fin(h) | 1;
+		i = (uint32_t)(h >> 40) & (NBLOOM - 1);
+		bloom[i / 64] |= (uint64_t)1 << (i % 64);
 		for (i = (uint32_t)h & (NSLOT - 1); slots[i].h != 0;
 		    i = (i + 1) & (NSLOT - 1))
 			;
@@ -642,31 +655,6 @@ lid_markers_word(const uint32_t *cp, size_t n)
 }
 
 /*
- * Compares the end of cp[0..n) with the UTF-8 string str: returns 2 when
- * the word is str, 1 when it only ends with it, else 0.
- */
-static int
-tail_is(const uint32_t *cp, size_t n, const char *str)
-{
-	const unsigned char *t = (const unsigned char *)str;
-	uint32_t tc[8];
-	size_t m = 0, len = strlen(str);
-	int l;
-
-	while (len > 0 && m < 8) {
-		l = text_utf8_next(t, len, &tc[m++]);
-		t += l;
-		len -= l;
-	}
-	if (m > n)
-		return 0;
-	for (len = m; len > 0; len--)
-		if (cp[n - m + len - 1] != tc[len - 1])
-			return 0;
-	return m == n ? 2 : 1;
-}
-
-/*
  * Two orthographic rules of the future tense and of questions, for the
  * word w after the word prev (plen 0: none):
  *  - Croatian and Bosnian write the future of an infinitive in -ti
@@ -678,28 +666,42 @@ tail_is(const uint32_t *cp, size_t n, const char *str)
  * -ićeš, -aćemo, -aćete, -aćeš (the first person -ću also ends nouns:
  * kuću, mladiću).
  */
+#define C_ACUTE	0x107		/* ć */
+#define S_CARON	0x161		/* š */
+
+/* 1 when w[0..n) is ću, ćeš, će, ćemo or ćete. */
+static int
+future_aux(const uint32_t *w, size_t n)
+{
+	if (n < 2 || n > 4 || w[0] != C_ACUTE)
+		return 0;
+	if (n == 2)
+		return w[1] == 'u' || w[1] == 'e';
+	if (w[1] != 'e')
+		return 0;
+	if (n == 3)
+		return w[2] == S_CARON;
+	return (w[2] == 'm' && w[3] == 'o') || (w[2] == 't' && w[3] == 'e');
+}
+
 static unsigned
 bcs_rules(const uint32_t *prev, size_t plen, const uint32_t *w, size_t n)
 {
-	static const char *const fused[] = {
-		"ićemo", "ićete", "ićeš", "aćemo", "aćete", "aćeš"
-	};
-	static const char *const aux[] = { "ću", "ćeš", "će", "ćemo", "ćete" };
-	size_t i;
-
-	for (i = 0; i < sizeof(fused) / sizeof(fused[0]); i++)
-		if (n >= 6 && tail_is(w, n, fused[i]) == 1)
-			return SR;
+	/* -aćemo -aćete -ićemo -ićete, then -aćeš -ićeš */
+	if (n >= 6 && future_aux(w + n - 4, 4) &&
+	    (w[n - 5] == 'a' || w[n - 5] == 'i'))
+		return SR;
+	if (n >= 5 && future_aux(w + n - 3, 3) &&
+	    (w[n - 4] == 'a' || w[n - 4] == 'i'))
+		return SR;
 	if (plen == 0)
 		return 0;
 	if (n == 2 && w[0] == 'l' && w[1] == 'i' && plen == 2 &&
 	    prev[0] == 'd' && prev[1] == 'a')
 		return BSR;
 	if (plen >= 4 && prev[plen - 1] == 't' && (prev[plen - 2] == 'a' ||
-	    prev[plen - 2] == 'i'))
-		for (i = 0; i < sizeof(aux) / sizeof(aux[0]); i++)
-			if (tail_is(w, n, aux[i]) == 2)
-				return IJE;
+	    prev[plen - 2] == 'i') && future_aux(w, n))
+		return IJE;
 	return 0;
 }
 
@@ -717,10 +719,10 @@ which(const struct lid_markers *mk, int x)
 
 int
 lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
-    const uint32_t *cp, size_t n, int best, double *p)
+    const uint32_t *cp, size_t n, int best, int second, double *p)
 {
 	static const double down[CAP + 1] = { 1, 1e-1, 1e-2, 1e-3 };
-	int cnt[LID_MK_N], i, x, second = -1, kmax = 0, diff = 0, d;
+	int cnt[LID_MK_N], i, x, kmax = 0, diff = 0, d;
 	unsigned g, m;
 	double mass = 0, sum = 0, w[LID_MK_N];
 	size_t a, b, pa = 0, plen = 0;
@@ -729,9 +731,10 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 	if ((i = which(mk, best)) < 0)
 		return 0;
 	g = group_of[i];
-	for (j = 0; j < nlang; j++)
-		if ((int)j != best && (second < 0 || p[j] > p[second]))
-			second = (int)j;
+	if (second < 0)
+		for (j = 0; j < nlang; j++)
+			if ((int)j != best && (second < 0 || p[j] > p[second]))
+				second = (int)j;
 	if (second < 0 || (i = which(mk, second)) < 0 || !(g >> i & 1))
 		return 0;
 	memset(cnt, 0, sizeof(cnt));

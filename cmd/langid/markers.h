@@ -38,13 +38,14 @@ unsigned lid_markers_word(const uint32_t *cp, size_t n);
 
 /*
  * When language best (a model index) and the most probable other
- * language in p[0..nlang) are in one marker group, reweights the
+ * language in p[0..nlang) (second, or -1 to look for it) are in one
+ * marker group, reweights the
  * members of the group by the markers among the words of cp[0..n)
  * (normalised text: words between U+0020 breaks), keeping the group's
  * total.  Returns 1 when p changed, else 0.
  */
 int	 lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
-	    const uint32_t *cp, size_t n, int best, double *p);
+	    const uint32_t *cp, size_t n, int best, int second, double *p);
 
 /*
  * The member of lang's marker group with the highest p (lang itself when

@@ -74,7 +74,7 @@ apply(const char *s, double *p, int best)
 	memset(&t, 0, sizeof(t));
 	if (text_normalise(&t, s, strlen(s)) != 0)
 		return -1;
-	r = lid_markers_apply(&mk, 6, t.cp, t.n, best, p);
+	r = lid_markers_apply(&mk, 6, t.cp, t.n, best, -1, p);
 	text_norm_free(&t);
 	return r;
 }
