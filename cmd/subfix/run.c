@@ -214,6 +214,34 @@ dup(const char *s)
 }
 
 /*
+ * A later part of a split cue: its styling and placement, its number,
+ * line and record (but not a WebVTT id, which stays on the first part);
+ * text and times are the caller's.
+ */
+static void
+clone_item(const struct sub_item *it, struct sub_item *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->type = it->type;
+	q->line = it->line;
+	q->settings = dup(it->settings);
+	q->region = dup(it->region);
+	q->style = dup(it->style);
+	q->actor = dup(it->actor);
+	q->effect = dup(it->effect);
+	q->has_ass = it->has_ass;
+	q->layer = it->layer;
+	q->margin_l = it->margin_l;
+	q->margin_r = it->margin_r;
+	q->margin_v = it->margin_v;
+	q->reg = it->reg;
+	if (it->rec != NULL) {
+		q->rec = json_deep_copy(it->rec);
+		json_object_del(q->rec, "id");
+	}
+}
+
+/*
  * --split: each cue whose text needs more lines than the profile allows,
  * or that is on screen longer than its longest duration, becomes parts
  * (lay_split).  The parts share the cue's time by their visible
@@ -253,7 +281,7 @@ split_cues(struct sub_doc *doc, struct fix_cue **cp, size_t *np,
 		abort();
 	for (i = 0, k = 0; i < doc->n; i++) {
 		struct sub_item *it = &doc->v[i];
-		int64_t s0, dur, gap, at;
+		int64_t dur, gap, *at;
 		long total = 0, sofar = 0, *ch;
 		json_t *parr;
 
@@ -268,13 +296,21 @@ split_cues(struct sub_doc *doc, struct fix_cue **cp, size_t *np,
 			k++;
 			continue;
 		}
-		if ((ch = calloc(P, sizeof(*ch))) == NULL)
+		if ((ch = calloc(P, sizeof(*ch))) == NULL ||
+		    (at = calloc(P + 1, sizeof(*at))) == NULL)
 			abort();
 		for (p = 0; p < P; p++)
 			total += ch[p] = lay_chars(parts[k][p],
 			    strlen(parts[k][p]), doc->markup);
-		s0 = c[k].start;
+		/* Part p starts at at[p]: the cue's time shared by
+		 * characters (evenly when there are none). */
 		dur = c[k].end - c[k].start;
+		for (p = 0; p <= P; p++) {
+			at[p] = c[k].start + (total > 0 ? dur * sofar / total :
+			    dur * (int64_t)p / (int64_t)P);
+			if (p < P)
+				sofar += ch[p];
+		}
 		gap = dur > (int64_t)P * 2 * l->gap ? l->gap : 0;
 		parr = json_array();
 		for (p = 0; p < P; p++) {
@@ -282,42 +318,19 @@ split_cues(struct sub_doc *doc, struct fix_cue **cp, size_t *np,
 
 			if (p == 0)
 				*q = *it;	/* it->text is freed below */
-			else {
-				memset(q, 0, sizeof(*q));
-				q->type = it->type;
-				q->line = it->line;
-				q->settings = dup(it->settings);
-				q->region = dup(it->region);
-				q->style = dup(it->style);
-				q->actor = dup(it->actor);
-				q->effect = dup(it->effect);
-				q->has_ass = it->has_ass;
-				q->layer = it->layer;
-				q->margin_l = it->margin_l;
-				q->margin_r = it->margin_r;
-				q->margin_v = it->margin_v;
-				q->reg = it->reg;
-				if (it->rec != NULL) {
-					q->rec = json_deep_copy(it->rec);
-					json_object_del(q->rec, "id");
-				}
-			}
+			else
+				clone_item(it, q);
 			q->text = parts[k][p];
 			if (q->rec != NULL)
 				json_object_set_new(q->rec, "text",
 				    json_string(q->text));
 			json_array_append_new(parr, json_string(q->text));
-			/* [start, end) by characters; the gap comes out of
-			 * the end of every part but the last. */
-			at = s0 + (total > 0 ? dur * sofar / total :
-			    dur * (int64_t)p / (int64_t)P);
-			sofar += ch[p];
+			/* The gap comes out of the end of every part but
+			 * the last. */
 			nc[nn] = c[k];
 			nc[nn].item = ni;
-			nc[nn].start = at;
-			nc[nn].end = p + 1 < P ? s0 + (total > 0 ?
-			    dur * sofar / total : dur * (int64_t)(p + 1) /
-			    (int64_t)P) - gap : c[k].end;
+			nc[nn].start = at[p];
+			nc[nn].end = p + 1 < P ? at[p + 1] - gap : c[k].end;
 			if (nc[nn].end < nc[nn].start)
 				nc[nn].end = nc[nn].start;
 			q->start = nc[nn].start;
@@ -328,6 +341,7 @@ split_cues(struct sub_doc *doc, struct fix_cue **cp, size_t *np,
 		rep_split(r, &c[k], it->text ? it->text : "", parr);
 		free(it->text);
 		free(ch);
+		free(at);
 		free(parts[k]);
 		parts[k] = NULL;
 		k++;
