@@ -159,6 +159,13 @@ vrec_media_json(const struct media_info *mi, const char *src)
 	return o;
 }
 
+/* Whether x is a number in [0, 1]. */
+static int
+in01(double x)
+{
+	return x >= 0 && x <= 1;
+}
+
 int
 vrec_frame_parse(struct ndj_reader *r, const json_t *rec, struct vfeat *v,
     struct rerr *e)
@@ -186,6 +193,16 @@ vrec_frame_parse(struct ndj_reader *r, const json_t *rec, struct vfeat *v,
 	    ndj_get_num(r, rec, "hdiff", 1, &v->hdiff, e) < 0 ||
 	    ndj_get_num(r, rec, "motion", 1, &v->motion, e) < 0)
 		return -1;
+	/* values no such field can hold */
+	if (!in01(v->luma) || !in01(v->contrast) || !in01(v->diff) ||
+	    !in01(v->hdiff) || !(v->sharp >= 0 && v->sharp <= 8) ||
+	    !(v->colour >= 0) || !(v->motion >= 0 && v->motion <= 100))
+		return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+		    "field '%s' is out of range", !in01(v->luma) ? "luma" :
+		    !in01(v->contrast) ? "contrast" : !in01(v->diff) ?
+		    "diff" : !in01(v->hdiff) ? "hdiff" : !(v->sharp >= 0 &&
+		    v->sharp <= 8) ? "sharp" : !(v->colour >= 0) ? "colour" :
+		    "motion"), -1;
 	s = NULL;
 	if (ndj_get_str(r, rec, "phash", 1, &s, e) < 0)
 		return -1;

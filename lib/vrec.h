@@ -8,7 +8,7 @@
  *	frame	frame number		pts	pts in the stream time base
  *	t	seconds			key	keyframe (boolean)
  *	luma	mean grey level 0..1	contrast  grey standard deviation 0..1
- *	sharp	mean |Laplacian| 0..1	colour	Hasler-Suesstrunk colourfulness
+ *	sharp	mean |Laplacian| 0..8	colour	Hasler-Suesstrunk colourfulness
  *	phash	64-bit DCT hash, 16 hex digits
  *	diff	mean |grey difference| to the previous record's frame, 0..1
  *	hdiff	colour histogram distance to it, 0..1
@@ -72,7 +72,11 @@ void	 vrec_audio_round(struct au_win *w);
 
 /*
  * Reads a frame record into v.  Returns 0, or -1 with e filled (EX_DATAERR
- * at the reader's file:line) for a missing or mistyped field.
+ * at the reader's file:line) for a missing or mistyped field, or a value
+ * outside what the field can mean (luma, contrast, diff and hdiff
+ * outside [0, 1], sharp outside [0, 8], a negative colour or motion).
+ * The order of frames and the range of frame and t are the reader's to
+ * check.
  */
 int	 vrec_frame_parse(struct ndj_reader *r, const json_t *rec,
 	    struct vfeat *v, struct rerr *e);

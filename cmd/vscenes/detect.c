@@ -920,6 +920,12 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		s.end = f1->t;
 		s.out = out->out;
 		s.out_white = out->white;
+		s.out_f0 = S(d, out->k0)->v.frame;
+		s.out_t0 = S(d, out->k0)->v.t;
+		if (out->kind == K_CUT || s.out_f0 > s.frame_end) {
+			s.out_f0 = s.frame_end;
+			s.out_t0 = s.end;
+		}
 	} else {
 		const struct vfeat *fl = &S(d, k - 1)->v;
 
@@ -928,6 +934,8 @@ close_scene(struct det *d, long k, const struct bnd *out)
 		s.pts_end = fl->pts + (fl->pts - (k >= 2 && k - 2 >= d->sk ?
 		    S(d, k - 2)->v.pts : fl->pts));
 		s.out = K_END;
+		s.out_f0 = s.frame_end;
+		s.out_t0 = s.end;
 	}
 	s.in = d->sin.in;
 	s.in_white = d->sin.white;

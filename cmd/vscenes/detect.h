@@ -67,6 +67,8 @@ struct det_scene {
 	double	 in_conf;
 	double	 in_t0, in_t1;		/* span of the incoming transition */
 	long	 in_f0, in_f1;
+	double	 out_t0;		/* where the outgoing transition starts */
+	long	 out_f0;		/* (= end, frame_end after a cut) */
 	/* scores */
 	double	 motion, motion_peak, luma, contrast, colour, sharp;
 	int	 has_audio;

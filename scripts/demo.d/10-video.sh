@@ -33,6 +33,6 @@ vscenes demo-frames.ndjson > demo-scenes.ndjson
 jq -r '"  scene \(.index): \(.start)-\(.end) s, in by \(.in) (conf \(.conf)), motion \(.motion), loudness \(.loudness) LUFS, hook \(.hook)"' \
     demo-scenes.ndjson
 
-echo "the same scenes as chapters (vscenes --to ffmetadata, decoding the file itself):"
-vscenes --to ffmetadata demo-video.mp4 > demo-chapters.txt
+echo "the same scenes as chapters (vscenes -f ffmetadata, decoding the file itself):"
+vscenes -f ffmetadata demo-video.mp4 > demo-chapters.txt
 grep -c '^\[CHAPTER\]' demo-chapters.txt
