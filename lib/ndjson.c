@@ -795,7 +795,9 @@ ndj_each(const char *path, const struct ndj_loop *l)
 		if (e.code == 0)
 			e.code = EX_SOFTWARE;
 		if (e.code != EX_DATAERR) {
-			st = cli_report(&e);
+			/* stdout's own error is cli_finish's to report */
+			st = e.code == EX_IOERR && ferror(stdout) ? EX_IOERR :
+			    cli_report(&e);
 			break;
 		}
 		if ((st = ndj_policy_bad(l->pol, &e)) != 0)

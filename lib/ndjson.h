@@ -240,7 +240,8 @@ int	 ndj_buf_int(struct ndj_buf *b, long long v);
  * answers as it reads, as a coprocess or behind a pipe that stays open,
  * at no cost on batch input (a regular file never blocks).
  *
- * ndj_each reports every error itself and returns the exit status: 0,
+ * ndj_each reports every error itself (but a write error on stdout, which
+ * cli_finish reports) and returns the exit status: 0,
  * the status of a bad record that stopped the run, EX_NOINPUT, EX_IOERR,
  * or whatever code a function returned.  ndj_each_input runs it over each
  * of the argc paths (or stdin when there are none), going on past an
