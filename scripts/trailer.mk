@@ -37,7 +37,7 @@ $(OUT)/scenes.ndjson: $(OUT)/frames.ndjson
 	vscenes -o $@ $(OUT)/frames.ndjson
 
 $(OUT)/audio.ndjson: $(OUT)/frames.ndjson
-	sed -n '/"type":"audio"/p' $(OUT)/frames.ndjson >$@.tmp || \
+	sed -n '/"type":"\(audio\|media\)"/p' $(OUT)/frames.ndjson >$@.tmp || \
 	    { s=$$?; rm -f $@.tmp; exit $$s; }
 	mv -f $@.tmp $@
 

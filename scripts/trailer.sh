@@ -5,7 +5,7 @@
 #
 # Writes into OUTDIR:
 #	scenes.ndjson	the shots of FILE (vframes -a | vscenes)
-#	audio.ndjson	its audio windows, whose onsets the trailer cuts on
+#	audio.ndjson	its audio windows (onsets for the cuts) and media record (the rate)
 #	thumbs.ndjson	-n thumbnails (default 3) as A/B variants, each in
 #			16:9, 1:1, 9:16 and 4:5, the images beside it
 #	sheet.jpg	a contact sheet, one tile per scene
@@ -66,7 +66,7 @@ publish() {
 # One decode for the shots and the sound: frame and audio records.
 step vframes vframes -a "$in" >"$work/frames.ndjson"
 step vscenes vscenes -o "$work/scenes.ndjson" "$work/frames.ndjson"
-sed -n '/"type":"audio"/p' "$work/frames.ndjson" >"$work/audio.ndjson"
+sed -n '/"type":"\(audio\|media\)"/p' "$work/frames.ndjson" >"$work/audio.ndjson"
 rm -f "$work/frames.ndjson"
 
 # Thumbnails: the images go straight to OUTDIR (vthumb writes each one
