@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "sort.h"
 #include "select.h"
 
 #define MARGIN		0.12	/* seconds kept from a cut: the detector
@@ -28,14 +29,6 @@ struct piece {
 
 static int first_after(const struct tr_audio *, int, double);
 
-static int
-cmp_up(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 void
 tr_ramp(double a, double b, int k, double *d)
 {
@@ -55,7 +48,7 @@ tr_onsets(const struct tr_audio *a, int na, double *t)
 		return 0;
 	for (i = 0; i < na; i++)
 		v[i] = a[i].onset;
-	qsort(v, na, sizeof(double), cmp_up);
+	qsort(v, na, sizeof(double), sort_cmp_double);
 	/*
 	 * Strong: well above the usual window (twice the median) and within
 	 * reach of the loud ones (a third of the 95th percentile), so one
@@ -469,132 +462,174 @@ place(double lo, double range, double len, double u, const struct tr_audio
 	return best;
 }
 
-int
-tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
-    int na, const double *on0, int no0, const struct tr_opts *o,
-    struct tr_seg **out, int *nout, char *err, size_t errlen, char *warn,
-    size_t warnlen)
+/*
+ * The plan of one choice, step by step: what each step of select.h
+ * leaves for the next.
+ */
+struct plan {
+	const struct tr_scene *sc;
+	int	 n;
+	const struct tr_audio *a;
+	int	 na;
+	struct tr_opts o;	/* the options, min_len raised for crossfades */
+	struct piece *p;	/* the pieces, chronological */
+	int	 np;
+	double	 f0, guard_t;	/* the film's start, the spoiler guard */
+	double	 u;		/* the length unit: a frame, or 1 ms */
+	double	 top;		/* where the ramp starts */
+	int	*ix, *tmp;	/* the chosen pieces, chronological */
+	int	 k;
+	int	 mono;		/* lengths never grow */
+	double	*d, *l;		/* nominal and fitted lengths */
+	long	*nu;		/* lengths in units */
+};
+
+static void
+plan_free(struct plan *pl)
 {
-	struct piece *p = NULL;
-	double f0, f1, guard_t, material = 0, *w = NULL, *d = NULL, *l = NULL;
-	double *on = NULL, *caps, top, u;
-	long *nu = NULL;
-	int *use = NULL, *ix = NULL, *tmp = NULL, np, i, k, kk, b, no;
-	int mono = 1, rv = -1;
-	struct tr_seg *seg = NULL;
-	struct tr_opts oo;
+	free(pl->p);
+	free(pl->ix);
+	free(pl->tmp);
+	free(pl->d);
+	free(pl->l);
+	free(pl->nu);
+}
 
-	*out = NULL;
-	*nout = 0;
-	*warn = '\0';
-	/*
-	 * A shot must be as long as its crossfades in and out, in the whole
-	 * frames vcut rounds them to.
-	 */
-	oo = *o;
-	if (oo.xfade > 0) {
-		double x2 = 2 * (need(&oo, 2) - oo.target);
+/*
+ * Step 1: the pieces, their capacities on the unit grid, and whether
+ * they can hold the target.  Returns 0, or -1 with err set.
+ */
+static int
+plan_pieces(struct plan *pl, char *err, size_t errlen)
+{
+	double material = 0, f1;
+	int i;
 
-		if (oo.min_len < x2)
-			oo.min_len = x2;
-		if (oo.max_len < oo.min_len)
-			oo.max_len = oo.min_len;
-		o = &oo;
-	}
-	if (n == 0) {
+	if (pl->n == 0) {
 		snprintf(err, errlen, "no scene records");
 		return -1;
 	}
-	f0 = sc[0].start;
-	f1 = sc[n - 1].end;
-	guard_t = f0 + (1 - o->guard) * (f1 - f0);
-	if ((np = make_pieces(sc, n, o, guard_t, &p)) < 0)
-		goto nomem;
+	pl->f0 = pl->sc[0].start;
+	f1 = pl->sc[pl->n - 1].end;
+	pl->guard_t = pl->f0 + (1 - pl->o.guard) * (f1 - pl->f0);
+	if ((pl->np = make_pieces(pl->sc, pl->n, &pl->o, pl->guard_t,
+	    &pl->p)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	/*
 	 * Lengths are whole units (frames, or milliseconds): a piece holds
 	 * the units that fit between grid points inside it.
 	 */
-	u = o->fps > 0 ? 1 / o->fps : 0.001;
-	for (i = 0; i < np; i++) {
-		double g = floor(p[i].p1 / u + 1e-9) - ceil(p[i].p0 / u - 1e-9);
+	pl->u = pl->o.fps > 0 ? 1 / pl->o.fps : 0.001;
+	for (i = 0; i < pl->np; i++) {
+		struct piece *q = &pl->p[i];
+		double g = floor(q->p1 / pl->u + 1e-9) - ceil(q->p0 / pl->u -
+		    1e-9);
 
-		p[i].cap = fmax(0, fmin(floor(p[i].cap / u + 1e-9), g)) * u;
+		q->cap = fmax(0, fmin(floor(q->cap / pl->u + 1e-9), g)) *
+		    pl->u;
+		material += q->cap;
 	}
-	for (i = 0; i < np; i++)
-		material += p[i].cap;
-	if (np == 0) {
+	if (pl->np == 0) {
 		snprintf(err, errlen, "no scene before the spoiler guard at "
-		    "%.3f s is %g s long or more", guard_t, o->min_len);
-		goto out;
+		    "%.3f s is %g s long or more", pl->guard_t, pl->o.min_len);
+		return -1;
 	}
-	if (o->target > material + 1e-9) {
+	if (pl->o.target > material + 1e-9) {
 		snprintf(err, errlen, "target %g s is longer than the usable "
 		    "material: %.3f s in %d shots before the spoiler guard at "
-		    "%.3f s", o->target, material, np, guard_t);
-		goto out;
+		    "%.3f s", pl->o.target, material, pl->np, pl->guard_t);
+		return -1;
 	}
+	return 0;
+}
 
-	/* Step 2. */
-	use = calloc(n, sizeof(int));
-	w = calloc(n, sizeof(double));
-	if (use == NULL || w == NULL)
-		goto nomem;
-	for (i = 0; i < np; i++)
-		use[p[i].sc] = 1;
-	interest(sc, n, use, o, w);
-	for (i = 0; i < np; i++)
-		p[i].interest = w[p[i].sc];
-	loud_pieces(p, np, a, na);
+/* Step 2: the interest of every piece.  Returns 0 or -1 (memory). */
+static int
+plan_interest(struct plan *pl)
+{
+	int *use = calloc(pl->n, sizeof(int)), i;
+	double *w = calloc(pl->n, sizeof(double));
 
-	/*
-	 * Step 3.  The ramp starts at the maximum length, or at what three
-	 * shots in four can hold when that is less: a ramp no shot can
-	 * follow would flatten at the first short scene.
-	 */
-	if ((caps = malloc(np * sizeof(double))) == NULL)
-		goto nomem;
+	if (use == NULL || w == NULL) {
+		free(use);
+		free(w);
+		return -1;
+	}
+	for (i = 0; i < pl->np; i++)
+		use[pl->p[i].sc] = 1;
+	interest(pl->sc, pl->n, use, &pl->o, w);
+	for (i = 0; i < pl->np; i++)
+		pl->p[i].interest = w[pl->p[i].sc];
+	loud_pieces(pl->p, pl->np, pl->a, pl->na);
+	free(use);
+	free(w);
+	return 0;
+}
+
+/*
+ * Step 3: how many shots, from where the ramp starts: the maximum
+ * length, or what three shots in four can hold when that is less (a
+ * ramp no shot can follow would flatten at the first short scene).
+ * Returns 0 or -1 (memory).
+ */
+static int
+plan_ramp(struct plan *pl)
+{
+	double *caps = malloc(pl->np * sizeof(double));
+	int i, np = pl->np;
+
+	if (caps == NULL)
+		return -1;
 	for (i = 0; i < np; i++)
-		caps[i] = p[i].cap;
-	qsort(caps, np, sizeof(double), cmp_up);
-	top = fmax(o->min_len, fmin(o->max_len, caps[np / 4]));
+		caps[i] = pl->p[i].cap;
+	qsort(caps, np, sizeof(double), sort_cmp_double);
+	pl->top = fmax(pl->o.min_len, fmin(pl->o.max_len, caps[np / 4]));
 	free(caps);
-	k = (int)floor(2 * o->target / (top + o->min_len - 2 * o->xfade) +
-	    1e-9);
-	if (k < 1)
-		k = 1;
-	if (k > np)
-		k = np;
-	d = malloc((np + 1) * sizeof(double));
-	l = malloc((np + 1) * sizeof(double));
-	ix = malloc((np + 1) * sizeof(int));
-	tmp = malloc((np + 1) * sizeof(int));
-	nu = malloc((np + 1) * sizeof(long));
-	on = malloc((na + no0 + 1) * sizeof(double));
-	if (d == NULL || l == NULL || ix == NULL || tmp == NULL ||
-	    nu == NULL || on == NULL)
-		goto nomem;
-	nominal(o, k, top, d);
+	pl->k = (int)floor(2 * pl->o.target / (pl->top + pl->o.min_len -
+	    2 * pl->o.xfade) + 1e-9);
+	if (pl->k < 1)
+		pl->k = 1;
+	if (pl->k > np)
+		pl->k = np;
+	pl->d = malloc((np + 1) * sizeof(double));
+	pl->l = malloc((np + 1) * sizeof(double));
+	pl->ix = malloc((np + 1) * sizeof(int));
+	pl->tmp = malloc((np + 1) * sizeof(int));
+	pl->nu = malloc((np + 1) * sizeof(long));
+	if (pl->d == NULL || pl->l == NULL || pl->ix == NULL ||
+	    pl->tmp == NULL || pl->nu == NULL)
+		return -1;
+	nominal(&pl->o, pl->k, pl->top, pl->d);
+	return 0;
+}
 
-	/* Step 4: the best piece of each bin. */
-	for (i = 0; i < np; i++) {
+/* Step 4: the film in k equal bins, the best piece of each. */
+static void
+plan_bins(struct plan *pl)
+{
+	struct piece *p = pl->p;
+	int i, b, kk = 0, k = pl->k;
+
+	for (i = 0; i < pl->np; i++) {
 		double mid = (p[i].p0 + p[i].p1) / 2;
 
-		b = (int)floor((mid - f0) / (guard_t - f0) * k);
+		b = (int)floor((mid - pl->f0) / (pl->guard_t - pl->f0) * k);
 		p[i].bin = b < 0 ? 0 : b >= k ? k - 1 : b;
 	}
-	kk = 0;
 	for (b = 0; b < k; b++) {
-		int best = -1, prev = kk > 0 ? p[ix[kk - 1]].sc : -1;
+		int best = -1, prev = kk > 0 ? p[pl->ix[kk - 1]].sc : -1;
 		double bv = -1;
 
-		for (i = 0; i < np; i++) {
+		for (i = 0; i < pl->np; i++) {
 			double v;
 
 			if (p[i].bin != b || p[i].used)
 				continue;
 			v = p[i].interest * (p[i].sc == prev ? SAME_SCENE : 1);
 			/* Long enough for the slot comes first. */
-			if (p[i].cap >= d[b] - 1e-9)
+			if (p[i].cap >= pl->d[b] - 1e-9)
 				v += 10;
 			else
 				v += p[i].cap;	/* else the longest */
@@ -605,23 +640,30 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 		}
 		if (best >= 0) {
 			p[best].used = 1;
-			kk = insert(p, ix, kk, best);
+			kk = insert(p, pl->ix, kk, best);
 		}
 	}
-	k = kk;
-	nominal(o, k, top, d);
-	while (room(p, ix, k, 1) < need(o, k) - 1e-9) {
-		/*
-		 * The step that adds the most room: a piece joins (ties by
-		 * interest), or a short piece that holds back every later
-		 * shot leaves.  Room grows at every step, so this ends.
-		 */
-		double br = room(p, ix, k, 1), bi = -1;
-		int best = -1, drop = -1;
+	pl->k = kk;
+	nominal(&pl->o, pl->k, pl->top, pl->d);
+}
 
-		for (i = 0; i < np; i++) {
-			double r;
+/*
+ * Step 4, continued: while the chosen pieces cannot hold the target, the
+ * step that adds the most room: a piece joins (ties by interest), or a
+ * short piece that holds back every later shot leaves.  Room grows at
+ * every step, so this ends.  Returns 1 when it does not suffice.
+ */
+static int
+plan_grow(struct plan *pl)
+{
+	struct piece *p = pl->p;
+	int *ix = pl->ix, *tmp = pl->tmp, i;
 
+	while (room(p, ix, pl->k, 1) < need(&pl->o, pl->k) - 1e-9) {
+		double br = room(p, ix, pl->k, 1), bi = -1, r;
+		int best = -1, drop = -1, k = pl->k;
+
+		for (i = 0; i < pl->np; i++) {
 			if (p[i].used)
 				continue;
 			memcpy(tmp, ix, k * sizeof(int));
@@ -635,8 +677,6 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 			}
 		}
 		for (i = 0; i < k && k > 1; i++) {
-			double r;
-
 			memcpy(tmp, ix, i * sizeof(int));
 			memcpy(tmp + i, ix + i + 1, (k - i - 1) * sizeof(int));
 			if ((r = room(p, tmp, k - 1, 1)) > br + 1e-9) {
@@ -648,77 +688,129 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 			p[ix[drop]].used = 0;
 			memmove(ix + drop, ix + drop + 1, (k - drop - 1) *
 			    sizeof(int));
-			k--;
+			pl->k--;
 		} else if (best >= 0) {
 			p[best].used = 1;
-			k = insert(p, ix, k, best);
+			pl->k = insert(p, ix, k, best);
 		} else
 			break;
 	}
-	if (room(p, ix, k, 1) < need(o, k) - 1e-9) {
-		/* Every piece, lengths free to vary. */
-		mono = 0;
-		snprintf(warn, warnlen, "too few long scenes for rising "
-		    "pacing: shot lengths vary");
-		for (i = 0; i < np; i++)
-			if (!p[i].used) {
-				p[i].used = 1;
-				k = insert(p, ix, k, i);
-			}
-	}
+	return room(p, ix, pl->k, 1) < need(&pl->o, pl->k) - 1e-9;
+}
 
-	/*
-	 * Step 5: whole units.  Capacities are on the grid already, so the
-	 * fitted lengths apportion to the target exactly.
-	 */
-	/*
-	 * Now that the shots are known, the ramp can start as high as the
-	 * first of them allows.
-	 */
-	if (mono && k > 0)
-		top = fmax(o->min_len, fmin(o->max_len, p[ix[0]].cap));
-	nominal(o, k, top, d);
-	fit(p, ix, k, d, mono, lround(need(o, k) / u) * u, l);
-	apportion(p, ix, k, l, u, need(o, k), nu);
+/*
+ * Step 5: whole units.  Capacities are on the grid already, so the
+ * fitted lengths apportion to the target exactly.  Now that the shots
+ * are known, the ramp can start as high as the first of them allows.
+ */
+static void
+plan_lengths(struct plan *pl)
+{
+	if (pl->mono && pl->k > 0)
+		pl->top = fmax(pl->o.min_len, fmin(pl->o.max_len,
+		    pl->p[pl->ix[0]].cap));
+	nominal(&pl->o, pl->k, pl->top, pl->d);
+	fit(pl->p, pl->ix, pl->k, pl->d, pl->mono, lround(need(&pl->o,
+	    pl->k) / pl->u) * pl->u, pl->l);
+	apportion(pl->p, pl->ix, pl->k, pl->l, pl->u, need(&pl->o, pl->k),
+	    pl->nu);
+}
 
-	/* Step 6. */
-	no = tr_onsets(a, na, on);
+/*
+ * Step 6: each shot placed in its piece.  Returns the segments (*nseg
+ * of them), or NULL when out of memory.
+ */
+static struct tr_seg *
+plan_place(struct plan *pl, const double *on0, int no0, int *nseg)
+{
+	struct tr_seg *seg;
+	double *on;
+	int i, kk, no;
+
+	if ((on = malloc((pl->na + no0 + 1) * sizeof(double))) == NULL)
+		return NULL;
+	no = tr_onsets(pl->a, pl->na, on);
 	for (i = 0; i < no0; i++)
 		on[no++] = on0[i];
-	if ((seg = calloc(k, sizeof(*seg))) == NULL)
-		goto nomem;
-	for (i = kk = 0; i < k; i++) {
-		const struct piece *q = &p[ix[i]];
-		double len = nu[i] * u;
+	if ((seg = calloc(pl->k + 1, sizeof(*seg))) == NULL) {
+		free(on);
+		return NULL;
+	}
+	for (i = kk = 0; i < pl->k; i++) {
+		const struct piece *q = &pl->p[pl->ix[i]];
+		double len = pl->nu[i] * pl->u;
 		long s;
 
-		if (nu[i] <= 0)
+		if (pl->nu[i] <= 0)
 			continue;
-		s = place(q->p0, q->p1 - q->p0 - len, len, u, a, na, on, no,
-		    o->snap, &seg[kk].snapped);
-		seg[kk].start = s * u;
-		seg[kk].end = (s + nu[i]) * u;
-		seg[kk].scene = sc[q->sc].index;
+		s = place(q->p0, q->p1 - q->p0 - len, len, pl->u, pl->a,
+		    pl->na, on, no, pl->o.snap, &seg[kk].snapped);
+		seg[kk].start = s * pl->u;
+		seg[kk].end = (s + pl->nu[i]) * pl->u;
+		seg[kk].scene = pl->sc[q->sc].index;
 		seg[kk].score = q->interest;
 		kk++;
 	}
-	*out = seg;
-	*nout = kk;
-	seg = NULL;
+	free(on);
+	*nseg = kk;
+	return seg;
+}
+
+int
+tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
+    int na, const double *on0, int no0, const struct tr_opts *o,
+    struct tr_seg **out, int *nout, char *err, size_t errlen, char *warn,
+    size_t warnlen)
+{
+	struct plan pl;
+	int i, rv = -1;
+
+	*out = NULL;
+	*nout = 0;
+	*warn = '\0';
+	memset(&pl, 0, sizeof(pl));
+	pl.sc = sc;
+	pl.n = n;
+	pl.a = a;
+	pl.na = na;
+	pl.o = *o;
+	pl.mono = 1;
+	/*
+	 * A shot must be as long as its crossfades in and out, in the whole
+	 * frames vcut rounds them to.
+	 */
+	if (pl.o.xfade > 0) {
+		double x2 = 2 * (need(&pl.o, 2) - pl.o.target);
+
+		if (pl.o.min_len < x2)
+			pl.o.min_len = x2;
+		if (pl.o.max_len < pl.o.min_len)
+			pl.o.max_len = pl.o.min_len;
+	}
+	if (plan_pieces(&pl, err, errlen) != 0)
+		goto out;
+	if (plan_interest(&pl) != 0 || plan_ramp(&pl) != 0)
+		goto nomem;
+	plan_bins(&pl);
+	if (plan_grow(&pl)) {
+		/* Every piece, lengths free to vary. */
+		pl.mono = 0;
+		snprintf(warn, warnlen, "too few long scenes for rising "
+		    "pacing: shot lengths vary");
+		for (i = 0; i < pl.np; i++)
+			if (!pl.p[i].used) {
+				pl.p[i].used = 1;
+				pl.k = insert(pl.p, pl.ix, pl.k, i);
+			}
+	}
+	plan_lengths(&pl);
+	if ((*out = plan_place(&pl, on0, no0, nout)) == NULL)
+		goto nomem;
 	rv = 0;
 	goto out;
 nomem:
 	snprintf(err, errlen, "out of memory");
 out:
-	free(seg);
-	free(p);
-	free(w);
-	free(use);
-	free(d);
-	free(l);
-	free(ix);
-	free(tmp);
-	free(nu);
-	free(on);
+	plan_free(&pl);
 	return rv;
 }
