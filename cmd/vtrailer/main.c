@@ -5,6 +5,8 @@
  * choice needs the whole film), then writes one segment record per shot,
  * in trailer order, for vcut.
  */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +16,12 @@
 #include "film.h"
 #include "ndjson.h"
 #include "select.h"
+#include "speech.h"
 
 struct opts {
 	struct tr_opts tr;
+	const char *media;	/* whose sound gives the pauses of speech */
+	int	 nospeech;
 	const char *src;
 	const char *transition;
 	int	 verbose;
@@ -24,7 +29,7 @@ struct opts {
 
 enum {
 	OPT_FPS = CLI_LONG, OPT_MAX_LENGTH, OPT_MIN_LENGTH, OPT_SNAP,
-	OPT_GUARD, OPT_SRC, OPT_TRANSITION, OPT_XFADE
+	OPT_GUARD, OPT_SRC, OPT_TRANSITION, OPT_XFADE, OPT_MEDIA, OPT_NOSPEECH
 };
 
 static const struct cli_opt opts[] = {
@@ -41,8 +46,13 @@ static const struct cli_opt opts[] = {
 	NDJ_CLI_OPT_MAX_BAD_RATE,
 	{ OPT_MAX_LENGTH, "max-length", "seconds", "longest shot (default 4)",
 	    0 },
+	{ OPT_MEDIA, "media", "file",
+	    "the film, whose speech the joins avoid (default:\n"
+	    "the scenes' src)", 0 },
 	{ OPT_MIN_LENGTH, "min-length", "seconds", "shortest shot (default 1)",
 	    0 },
+	{ OPT_NOSPEECH, "no-speech", NULL,
+	    "do not look for speech in the film's sound", 0 },
 	NDJ_CLI_OPT_SKIP_BAD,
 	{ OPT_SNAP, "snap", "seconds",
 	    "move a shot up to this to start on an onset (0.3)", 0 },
@@ -102,6 +112,33 @@ emit(const struct opts *o, const struct tr_film *fm, const struct tr_seg *s,
 	return 0;
 }
 
+/*
+ * The pauses of speech in the film's sound: --media, or else the scenes'
+ * src when it names a regular file.  A film named but unreadable is an
+ * error; one without sound has no speech.  Returns 0 or the status.
+ */
+static int
+find_speech(const struct opts *o, const struct tr_film *fm,
+    struct tr_speech *sp)
+{
+	const char *path = o->media;
+	struct rerr e = { 0 };
+	struct stat sb;
+	int rv;
+
+	if (o->nospeech)
+		return 0;
+	if (path == NULL && (fm->src == NULL || stat(fm->src, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode)))
+		return 0;
+	if (path == NULL)
+		path = fm->src;
+	if ((rv = tr_speech_file(path, sp, &e)) == 0 ||
+	    rv == EX_UNAVAILABLE)
+		return 0;
+	return cli_report(&e);
+}
+
 /* Options into o; exits on a usage error. */
 static void
 parse_opts(struct cli_getopt *g, int argc, char *argv[], struct opts *o,
@@ -149,6 +186,12 @@ parse_opts(struct cli_getopt *g, int argc, char *argv[], struct opts *o,
 		case OPT_SRC:
 			o->src = optarg;
 			break;
+		case OPT_MEDIA:
+			o->media = optarg;
+			break;
+		case OPT_NOSPEECH:
+			o->nospeech = 1;
+			break;
 		case OPT_TRANSITION:
 			if (strcmp(optarg, "cut") != 0 &&
 			    strcmp(optarg, "crossfade") != 0)
@@ -183,10 +226,12 @@ main(int argc, char *argv[])
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
 	struct cli_getopt g = { .opts = opts, .usage = "[-hVv] [-d seconds] "
 	    "[-s seed] [--fps rate] [--max-bad-rate rate] "
-	    "[--max-length seconds] [--min-length seconds] [--skip-bad] "
+	    "[--max-length seconds] [--media file] [--min-length seconds] "
+	    "[--no-speech] [--skip-bad] "
 	    "[--snap seconds] [--spoiler-guard fraction] [--src name] "
 	    "[--transition transition] [--xfade seconds] [file ...]" };
 	struct tr_film fm;
+	struct tr_speech sp = { 0 };
 	struct tr_seg *seg = NULL;
 	struct ndj_loop l = { .rec = record, .pol = &pol, .arg = &fm };
 	char err[512], warn[256];
@@ -206,6 +251,9 @@ main(int argc, char *argv[])
 	tr_film_end(&fm);
 	if (o.tr.fps == 0)
 		o.tr.fps = tr_film_fps(&fm);
+	if ((rv = find_speech(&o, &fm, &sp)) != 0)
+		goto out;
+	o.tr.speech = sp.n > 0 ? &sp : NULL;
 	last = cli_name(argc > 0 ? argv[argc - 1] : "-");
 	if (tr_select(fm.sc, fm.n, fm.a, fm.na, fm.on, fm.no, &o.tr, &seg,
 	    &nseg, err, sizeof(err), warn, sizeof(warn)) != 0) {
@@ -228,10 +276,12 @@ main(int argc, char *argv[])
 			nsnap += seg[i].snapped;
 		}
 		cli_warn("%d segments, %.3f s from %d scenes, %d on onsets, "
-		    "frame rate %.3f", nseg, sum, fm.n, nsnap, o.tr.fps);
+		    "frame rate %.3f, %.1f s of speech", nseg, sum, fm.n, nsnap,
+		    o.tr.fps, sp.total);
 	}
 out:
 	free(seg);
+	tr_speech_free(&sp);
 	tr_film_free(&fm);
 	return cli_finish(rv);
 }

@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "sort.h"
 #include "select.h"
+#include "speech.h"
 
 #define MARGIN		0.12	/* seconds kept from a cut: the detector
 				   may place it a frame off */
@@ -17,6 +18,10 @@
 #define DARK_LUMA	0.06	/* a scene this dark is black screen */
 #define SAME_SCENE	0.7	/* interest kept by a second piece of the
 				   scene chosen in the bin before */
+#define SILENT_DB	-50	/* a window this quiet (dBFS) is silent */
+#define SILENT_RUN	0.45	/* seconds of silence a piece leaves out */
+#define JOIN_QUIET	0.25	/* the most silence on either side of a
+				   join: both make at most 0.5 s */
 
 struct piece {
 	double	 p0, p1;	/* usable span, seconds */
@@ -145,19 +150,85 @@ interest(const struct tr_scene *sc, int n, const int *use,
 	free(lv);
 }
 
+/* Appends the piece [p0, p1] of scene i.  Returns 0 or -1 (memory). */
+static int
+add_piece(struct piece **pp, int *np, int *cap, double p0, double p1,
+    double c, int i)
+{
+	struct piece *q;
+
+	if (*np == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		if ((q = realloc(*pp, *cap * sizeof(**pp))) == NULL)
+			return -1;
+		*pp = q;
+	}
+	q = &(*pp)[(*np)++];
+	memset(q, 0, sizeof(*q));
+	q->p0 = p0;
+	q->p1 = p1;
+	q->cap = c;
+	q->sc = i;
+	return 0;
+}
+
 /*
- * Step 1: the pieces of every scene, chronological.  Returns their
- * number (*pp malloc'ed), or -1 when out of memory.
+ * The end of the sound that starts at or after t within [t, t1]: the
+ * start of the first silent stretch (windows below SILENT_DB, or no
+ * windows at all, for SILENT_RUN seconds or more), or t1.  *next is where
+ * the sound resumes after it (> t1 when it does not).  Without windows,
+ * everything is sound.
+ */
+static double
+sound_until(const struct tr_audio *a, int na, double t, double t1,
+    double *next)
+{
+	double q0 = -1, last = t;
+	int j;
+
+	*next = INFINITY;
+	if (na == 0)
+		return t1;
+	for (j = first_after(a, na, t); j < na && a[j].t < t1; j++) {
+		int silent = a[j].rms < SILENT_DB;
+
+		/* a hole between windows is silence too */
+		if (q0 < 0 && a[j].t > last + SILENT_RUN)
+			q0 = last;
+		if (silent && q0 < 0)
+			q0 = a[j].t;
+		if (!silent && q0 >= 0) {
+			if (a[j].t - q0 >= SILENT_RUN) {
+				*next = a[j].t;
+				return q0;
+			}
+			q0 = -1;
+		}
+		last = a[j].t + a[j].dur;
+	}
+	if (q0 < 0 && t1 > last + SILENT_RUN)
+		q0 = last;
+	return q0 >= 0 && t1 - q0 >= SILENT_RUN ? q0 : t1;
+}
+
+/*
+ * Step 1: the pieces of every scene, chronological: its usable span
+ * less its silent stretches (dead air, when mute is set), each part long
+ * enough for the shortest shot split into pieces of at most twice the
+ * longest.  Returns their number (*pp malloc'ed), or -1 when out of
+ * memory.
  */
 static int
 make_pieces(const struct tr_scene *sc, int n, const struct tr_opts *o,
-    double guard_t, struct piece **pp)
+    double guard_t, const struct tr_audio *a, int na, struct piece **pp)
 {
 	struct piece *p = NULL;
+	double grid = o->fps > 0 ? 1 / o->fps : 0.001;
 	int i, np = 0, cap = 0;
 
 	for (i = 0; i < n; i++) {
-		double u0 = sc[i].start + MARGIN, u1 = sc[i].end - MARGIN, len;
+		double u0 = sc[i].start + MARGIN, u1 = sc[i].end - MARGIN;
+		double v0, v1, next, len;
 		int k, j;
 
 		if (sc[i].tin1 >= 0 && sc[i].tin1 + TRANS_MARGIN > u0)
@@ -167,32 +238,22 @@ make_pieces(const struct tr_scene *sc, int n, const struct tr_opts *o,
 			u1 = sc[i + 1].tin0 - TRANS_MARGIN;
 		if (u1 > guard_t)
 			u1 = guard_t;
-		len = u1 - u0;
-		/* Room for the shortest shot even after the frame grid. */
-		if (len < o->min_len + 2 * (o->fps > 0 ? 1 / o->fps : 0.001) -
-		    1e-9)
-			continue;
-		k = (int)floor(len / (2 * o->max_len));
-		if (k < 1)
-			k = 1;
-		for (j = 0; j < k; j++) {
-			if (np == cap) {
-				struct piece *q;
-
-				cap = cap ? 2 * cap : 64;
-				q = realloc(p, cap * sizeof(*p));
-				if (q == NULL) {
+		for (v0 = u0; v0 < u1; v0 = next) {
+			v1 = sound_until(a, na, v0, u1, &next);
+			len = v1 - v0;
+			/* Room for the shortest shot after the frame grid. */
+			if (len < o->min_len + 2 * grid - 1e-9)
+				continue;
+			k = (int)floor(len / (2 * o->max_len));
+			if (k < 1)
+				k = 1;
+			for (j = 0; j < k; j++)
+				if (add_piece(&p, &np, &cap, v0 + len * j / k,
+				    v0 + len * (j + 1) / k, fmin(o->max_len,
+				    len / k), i) != 0) {
 					free(p);
 					return -1;
 				}
-				p = q;
-			}
-			memset(&p[np], 0, sizeof(p[np]));
-			p[np].p0 = u0 + len * j / k;
-			p[np].p1 = u0 + len * (j + 1) / k;
-			p[np].cap = fmin(o->max_len, len / k);
-			p[np].sc = i;
-			np++;
 		}
 	}
 	*pp = p;
@@ -407,58 +468,129 @@ first_after(const struct tr_audio *a, int na, double t)
 	return lo;
 }
 
+/* Mean amplitude of the windows whose middle is in [t, t + len], or -1. */
+static double
+level(const struct tr_audio *a, int na, double t, double len)
+{
+	double v = 0;
+	int j, m = 0;
+
+	for (j = first_after(a, na, t); j < na && a[j].t + a[j].dur / 2 <= t +
+	    len; j++) {
+		v += pow(10, a[j].rms / 20);
+		m++;
+	}
+	return m > 0 ? v / m : -1;
+}
+
+/* What a join must keep clear of. */
+struct joins {
+	const struct tr_speech *sp;	/* speech, or NULL */
+	const struct tr_audio *a;	/* the windows, for silence */
+	int	 na;
+	double	 u;
+};
+
 /*
- * Step 6: where a segment of len seconds sits in [lo, lo + range]:
- * the start (a multiple of u) with the loudest sound, else the middle;
- * then the nearest onset within snap.  Returns the start in units.
+ * How long the sound is silent from t on (dir 1) or up to t (dir -1), in
+ * seconds, as its windows show; 0 without windows.
+ */
+static double
+quiet(const struct tr_audio *a, int na, double t, int dir)
+{
+	double q = 0;
+	int j = first_after(a, na, t) - (dir < 0);
+
+	for (; j >= 0 && j < na && a[j].rms < SILENT_DB && q < 1; j += dir)
+		q += a[j].dur;
+	return q;
+}
+
+/*
+ * Whether a shot of n units from unit s has both joins out of speech and
+ * at most JOIN_QUIET seconds from sound, so no join makes dead air.
+ */
+static int
+joins_ok(const struct joins *jn, long s, long n)
+{
+	double t0 = s * jn->u, t1 = (s + n) * jn->u;
+
+	return !tr_speech_at(jn->sp, t0) && !tr_speech_at(jn->sp, t1) &&
+	    (jn->na == 0 || (quiet(jn->a, jn->na, t0, 1) <= JOIN_QUIET &&
+	    quiet(jn->a, jn->na, t1, -1) <= JOIN_QUIET));
+}
+
+/*
+ * Step 6: where a shot of *n units sits in the piece [lo, hi] (seconds):
+ * among the starts whose joins fall outside speech, the one with the
+ * loudest sound (the middle without audio windows), then the nearest
+ * strong onset within snap whose joins do too.  When no start of *n units
+ * keeps out of speech, the nearest length that can (at most a quarter
+ * longer or shorter) is taken, *n set to it.  Returns the start in
+ * units; *snapped says it moved to an onset, *bad that no length could
+ * keep its joins out of speech.
  */
 static long
-place(double lo, double range, double len, double u, const struct tr_audio
-    *a, int na, const double *on, int no, double snap, int *snapped)
+place(double lo, double hi, long *n, const struct joins *jn,
+    const double *on, int no, double snap, int *snapped, int *bad)
 {
-	long s0 = (long)ceil(lo / u - 1e-9), s1 = (long)floor((lo + range) /
-	    u + 1e-9), best, s, step;
-	double bestv = -1;
+	const struct tr_audio *a = jn->a;
+	double u = jn->u;
+	int na = jn->na;
+	long s0 = (long)ceil(lo / u - 1e-9), s1, best = -1, s, step, d, nn = *n;
+	long dmax = *n / 4;
+	double bestv = -2, v;
 	int i;
 
-	*snapped = 0;
-	if (s1 < s0)
-		s1 = s0;
-	best = (s0 + s1) / 2;
-	if (na > 0) {
-		step = (long)ceil(0.04 / u);
-		if (step < 1)
-			step = 1;
-		for (s = s0; s <= s1; s += step) {
-			double t = s * u, v = 0;
-			int j, m = 0;
-
-			for (j = first_after(a, na, t); j < na &&
-			    a[j].t + a[j].dur / 2 <= t + len; j++) {
-				v += pow(10, a[j].rms / 20);
-				m++;
-			}
-			if (m > 0 && v / m > bestv * (1 + 1e-9)) {
-				bestv = v / m;
-				best = s;
+	*snapped = *bad = 0;
+	step = 1;
+	for (d = 0; d <= dmax && best < 0; d++) {
+		for (i = 0; i < (d > 0 ? 2 : 1) && best < 0; i++) {
+			nn = *n + (i ? -d : d);
+			s1 = (long)floor(hi / u + 1e-9) - nn;
+			if (nn <= 0 || s1 < s0)
+				continue;
+			for (s = s0; s <= s1; s += step) {
+				if (!joins_ok(jn, s, nn))
+					continue;
+				/* the loudest, else the middle */
+				v = na > 0 ? level(a, na, s * u, nn * u) : -1;
+				if (v < 0)
+					v = -1 - fabs(s - (s0 + s1) / 2.0) /
+					    (s1 - s0 + 1);
+				if (best < 0 || v > bestv + 1e-9 * fabs(bestv)) {
+					bestv = v;
+					best = s;
+				}
 			}
 		}
 	}
-	if (snap > 0 && no > 0) {
-		double t = best * u, bd = snap + 1e-9;
-		long bs = best;
+	if (best < 0) {
+		/* nowhere out of speech: the length asked, the middle */
+		nn = *n;
+		s1 = (long)floor(hi / u + 1e-9) - nn;
+		best = (s0 + (s1 > s0 ? s1 : s0)) / 2;
+		*bad = 1;
+	} else {
+		s1 = (long)floor(hi / u + 1e-9) - nn;
+		if (snap > 0 && no > 0) {
+			double t = best * u, bd = snap + 1e-9;
+			long bs = best;
 
-		for (i = 0; i < no; i++) {
-			long k = (long)ceil(on[i] / u - 1e-9);
+			for (i = 0; i < no; i++) {
+				long k = (long)ceil(on[i] / u - 1e-9);
 
-			if (fabs(on[i] - t) <= bd && k >= s0 && k <= s1) {
-				bd = fabs(on[i] - t);
-				bs = k;
-				*snapped = 1;
+				if (fabs(on[i] - t) <= bd && k >= s0 &&
+				    k <= s1 && joins_ok(jn, k, nn)) {
+					bd = fabs(on[i] - t);
+					bs = k;
+					*snapped = 1;
+				}
 			}
+			best = bs;
 		}
-		best = bs;
 	}
+	*n = nn;
 	return best;
 }
 
@@ -482,6 +614,8 @@ struct plan {
 	int	 mono;		/* lengths never grow */
 	double	*d, *l;		/* nominal and fitted lengths */
 	long	*nu;		/* lengths in units */
+	int	 inspeech;	/* shots whose joins could not avoid speech */
+	int	 deadair;	/* the silent stretches could not be left out */
 };
 
 static void
@@ -497,10 +631,11 @@ plan_free(struct plan *pl)
 
 /*
  * Step 1: the pieces, their capacities on the unit grid, and whether
- * they can hold the target.  Returns 0, or -1 with err set.
+ * they can hold the target; with mute, the pieces keep out of the film's
+ * silent stretches.  Returns 0, or -1 with err set.
  */
 static int
-plan_pieces(struct plan *pl, char *err, size_t errlen)
+plan_pieces(struct plan *pl, int mute, char *err, size_t errlen)
 {
 	double material = 0, f1;
 	int i;
@@ -512,8 +647,8 @@ plan_pieces(struct plan *pl, char *err, size_t errlen)
 	pl->f0 = pl->sc[0].start;
 	f1 = pl->sc[pl->n - 1].end;
 	pl->guard_t = pl->f0 + (1 - pl->o.guard) * (f1 - pl->f0);
-	if ((pl->np = make_pieces(pl->sc, pl->n, &pl->o, pl->guard_t,
-	    &pl->p)) < 0) {
+	if ((pl->np = make_pieces(pl->sc, pl->n, &pl->o, pl->guard_t, pl->a,
+	    mute ? pl->na : 0, &pl->p)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -717,41 +852,249 @@ plan_lengths(struct plan *pl)
 }
 
 /*
+ * The lengths (units) of a shot in piece q whose joins both keep out of
+ * speech and silence, from lo to hi: feas[L - lo] set for each.  Returns
+ * how many there are.
+ */
+static int
+feasible(const struct piece *q, const struct joins *jn, long lo, long hi,
+    unsigned char *feas)
+{
+	long s0 = (long)ceil(q->p0 / jn->u - 1e-9);
+	long s1 = (long)floor(q->p1 / jn->u + 1e-9), s, e;
+	int n = 0;
+
+	memset(feas, 0, (size_t)(hi - lo + 1));
+	for (s = s0; s <= s1; s++) {
+		if (!joins_ok(jn, s, 0))
+			continue;
+		for (e = s + lo; e <= s + hi && e <= s1; e++)
+			if (!feas[e - s - lo] && joins_ok(jn, e, 0)) {
+				feas[e - s - lo] = 1;
+				n++;
+			}
+	}
+	return n;
+}
+
+/*
+ * When some shots cannot keep their joins out of speech at the lengths
+ * the ramp gave them: the lengths, each from 0.5 to 2 times its own
+ * (and within its piece), whose joins can, adding up to the same total,
+ * as close to the ramp as can be (least squares; dynamic programming
+ * over the total, so the target holds to the unit).  Slots with no such
+ * length keep theirs.  Does nothing when the work would be too large or
+ * no such lengths add up.
+ */
+static void
+fit_joins(struct plan *pl, const struct joins *jn)
+{
+	long total = 0, t, lo, hi, L, *lo_of = NULL;
+	double *dp = NULL, *nx;
+	unsigned char *feas = NULL, *ok = NULL;
+	int i, k = pl->k, *arg = NULL;
+
+	for (i = 0; i < k; i++)
+		total += pl->nu[i];
+	if (k == 0 || (double)k * (total + 1) > 2e7)
+		return;
+	dp = malloc((size_t)(k + 1) * (total + 1) * sizeof(double));
+	arg = malloc((size_t)(k + 1) * (total + 1) * sizeof(int));
+	lo_of = malloc((size_t)k * sizeof(long));
+	feas = malloc((size_t)total + 1);
+	ok = calloc((size_t)k, 1);
+	if (dp == NULL || arg == NULL || lo_of == NULL || feas == NULL ||
+	    ok == NULL)
+		goto out;
+	for (t = 0; t <= total; t++)
+		dp[t] = t == 0 ? 0 : INFINITY;
+	for (i = 0; i < k; i++) {
+		const struct piece *q = &pl->p[pl->ix[i]];
+		long n = pl->nu[i];
+
+		nx = dp + (size_t)(i + 1) * (total + 1);
+		for (t = 0; t <= total; t++)
+			nx[t] = INFINITY;
+		lo = (long)ceil(0.5 * n);
+		hi = (long)floor(fmin(2.0 * n, q->cap / jn->u + 1e-9));
+		if (hi > total)
+			hi = total;
+		lo_of[i] = lo;
+		if (lo < 1 || hi < lo || feasible(q, jn, lo, hi, feas) == 0) {
+			/* no choice: its own length */
+			lo = hi = n;
+			feas[0] = 1;
+		} else
+			ok[i] = 1;
+		for (L = lo; L <= hi; L++) {
+			double c = (double)(L - n) * (L - n);
+
+			if (!feas[L - lo])
+				continue;
+			for (t = L; t <= total; t++) {
+				double v = dp[(size_t)i * (total + 1) + t - L] +
+				    c;
+
+				if (v < nx[t]) {
+					nx[t] = v;
+					arg[(size_t)(i + 1) * (total + 1) + t] =
+					    (int)L;
+				}
+			}
+		}
+	}
+	if (!isfinite(dp[(size_t)k * (total + 1) + total]))
+		goto out;
+	for (i = k - 1, t = total; i >= 0; i--) {
+		L = arg[(size_t)(i + 1) * (total + 1) + t];
+		pl->nu[i] = L;
+		t -= L;
+	}
+out:
+	free(dp);
+	free(arg);
+	free(lo_of);
+	free(feas);
+	free(ok);
+}
+
+/*
+ * For slot i, whose piece has no place for its shot with joins out of
+ * speech and silence: the most interesting unused piece between the
+ * pieces of the slots around it (so the film's order holds) that has
+ * one (of the same length, or with any, of a length place allows).
+ * Marks it used and the old one unused; returns it, or -1.
+ */
+static int
+swap_piece(struct plan *pl, const struct joins *jn, int i, int any)
+{
+	double lo = i > 0 ? pl->p[pl->ix[i - 1]].p1 : -INFINITY;
+	double hi = i + 1 < pl->k ? pl->p[pl->ix[i + 1]].p0 : INFINITY;
+	double bi = -1;
+	int j, best = -1;
+
+	for (j = 0; j < pl->np; j++) {
+		const struct piece *q = &pl->p[j];
+		long s, n = pl->nu[i];
+		int snapped, bad;
+
+		if (q->used || q->p0 < lo || q->p1 > hi ||
+		    q->cap < n * pl->u - 1e-9 || q->interest <= bi)
+			continue;
+		s = place(q->p0, q->p1, &n, jn, NULL, 0, 0, &snapped, &bad);
+		(void)s;
+		if (!bad && (any || n == pl->nu[i])) {
+			bi = q->interest;
+			best = j;
+		}
+	}
+	if (best >= 0) {
+		pl->p[pl->ix[i]].used = 0;
+		pl->p[best].used = 1;
+	}
+	return best;
+}
+
+/*
+ * Lengths moved to keep joins out of speech change the total: shots
+ * whose end can move by a unit without landing in speech (or leaving
+ * their piece, or falling under a unit) give it back, one unit at a time,
+ * the latest shots first.
+ */
+static void
+rebalance(struct plan *pl, const struct joins *jn, struct tr_seg *seg,
+    long *nu, long *st, int k, long diff)
+{
+	int i, moved = 1;
+
+	while (diff != 0 && moved) {
+		moved = 0;
+		for (i = k - 1; i >= 0 && diff != 0; i--) {
+			const struct piece *q = &pl->p[pl->ix[seg[i].scene]];
+			long n = nu[i] + (diff > 0 ? -1 : 1);
+
+			if (n < 1 || (st[i] + n) * pl->u > q->p1 + 1e-9 ||
+			    !joins_ok(jn, st[i], n))
+				continue;
+			nu[i] = n;
+			diff += diff > 0 ? -1 : 1;
+			moved = 1;
+		}
+	}
+}
+
+/*
  * Step 6: each shot placed in its piece.  Returns the segments (*nseg
  * of them), or NULL when out of memory.
  */
 static struct tr_seg *
 plan_place(struct plan *pl, const double *on0, int no0, int *nseg)
 {
+	struct joins jn = { pl->o.speech, pl->a, pl->na, pl->u };
 	struct tr_seg *seg;
 	double *on;
-	int i, kk, no;
+	long *st, diff = 0;
+	int i, j, kk, no, bad, sw;
 
-	if ((on = malloc((pl->na + no0 + 1) * sizeof(double))) == NULL)
+	on = malloc((pl->na + no0 + 1) * sizeof(double));
+	seg = calloc(pl->k + 1, sizeof(*seg));
+	st = calloc(pl->k + 1, sizeof(*st));
+	if (on == NULL || seg == NULL || st == NULL) {
+		free(on);
+		free(seg);
+		free(st);
 		return NULL;
+	}
 	no = tr_onsets(pl->a, pl->na, on);
 	for (i = 0; i < no0; i++)
 		on[no++] = on0[i];
-	if ((seg = calloc(pl->k + 1, sizeof(*seg))) == NULL) {
-		free(on);
-		return NULL;
+	/*
+	 * Lengths whose joins keep out of speech, where the ramp's do not;
+	 * first another piece for a shot whose own has no such place.
+	 */
+	for (i = 0, j = 0; i < pl->k; i++) {
+		const struct piece *q = &pl->p[pl->ix[i]];
+		long n = pl->nu[i];
+
+		place(q->p0, q->p1, &n, &jn, NULL, 0, 0, &kk, &bad);
+		if (bad && (sw = swap_piece(pl, &jn, i, 1)) >= 0)
+			pl->ix[i] = sw;
+		j |= bad || n != pl->nu[i];
 	}
+	if (j)
+		fit_joins(pl, &jn);
 	for (i = kk = 0; i < pl->k; i++) {
 		const struct piece *q = &pl->p[pl->ix[i]];
-		double len = pl->nu[i] * pl->u;
-		long s;
+		long n = pl->nu[i];
 
-		if (pl->nu[i] <= 0)
+		if (n <= 0)
 			continue;
-		s = place(q->p0, q->p1 - q->p0 - len, len, pl->u, pl->a,
-		    pl->na, on, no, pl->o.snap, &seg[kk].snapped);
-		seg[kk].start = s * pl->u;
-		seg[kk].end = (s + pl->nu[i]) * pl->u;
-		seg[kk].scene = pl->sc[q->sc].index;
-		seg[kk].score = q->interest;
+		st[kk] = place(q->p0, q->p1, &n, &jn, on, no, pl->o.snap,
+		    &seg[kk].snapped, &bad);
+		if (bad && (j = swap_piece(pl, &jn, i, 0)) >= 0) {
+			/* another piece between the neighbours can */
+			q = &pl->p[pl->ix[i] = j];
+			n = pl->nu[i];
+			st[kk] = place(q->p0, q->p1, &n, &jn, on, no,
+			    pl->o.snap, &seg[kk].snapped, &bad);
+		}
+		diff += n - pl->nu[i];
+		pl->nu[kk] = n;
+		pl->inspeech += bad;
+		seg[kk].scene = i;	/* the slot, until the end */
 		kk++;
 	}
+	rebalance(pl, &jn, seg, pl->nu, st, kk, diff);
+	for (i = 0; i < kk; i++) {
+		const struct piece *q = &pl->p[pl->ix[seg[i].scene]];
+
+		seg[i].start = st[i] * pl->u;
+		seg[i].end = (st[i] + pl->nu[i]) * pl->u;
+		seg[i].scene = pl->sc[q->sc].index;
+		seg[i].score = q->interest;
+	}
 	free(on);
+	free(st);
 	*nseg = kk;
 	return seg;
 }
@@ -787,8 +1130,14 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 		if (pl.o.max_len < pl.o.min_len)
 			pl.o.max_len = pl.o.min_len;
 	}
-	if (plan_pieces(&pl, err, errlen) != 0)
-		goto out;
+	/* No dead air, unless the film has too little sound for that. */
+	if (plan_pieces(&pl, 1, err, errlen) != 0) {
+		free(pl.p);
+		pl.p = NULL;
+		if (na == 0 || plan_pieces(&pl, 0, err, errlen) != 0)
+			goto out;
+		pl.deadair = 1;
+	}
 	if (plan_interest(&pl) != 0 || plan_ramp(&pl) != 0)
 		goto nomem;
 	plan_bins(&pl);
@@ -806,6 +1155,13 @@ tr_select(const struct tr_scene *sc, int n, const struct tr_audio *a,
 	plan_lengths(&pl);
 	if ((*out = plan_place(&pl, on0, no0, nout)) == NULL)
 		goto nomem;
+	if (pl.inspeech > 0)
+		snprintf(warn, warnlen, "%d shot%s found no join outside "
+		    "speech and silence", pl.inspeech, pl.inspeech > 1 ?
+		    "s" : "");
+	if (pl.deadair)
+		snprintf(warn, warnlen, "too little sound in the film to leave "
+		    "out its silences: the trailer may hold dead air");
 	rv = 0;
 	goto out;
 nomem:

@@ -59,6 +59,8 @@ struct tr_audio {
 	double	 onset;
 };
 
+struct tr_speech;
+
 struct tr_opts {
 	double	 target;	/* seconds */
 	double	 min_len, max_len;
@@ -67,8 +69,9 @@ struct tr_opts {
 	double	 fps;		/* > 0: lengths in whole frames */
 	unsigned long long seed;	/* 0: no jitter */
 	double	 xfade;		/* crossfade overlapping the shots, s */
+	const struct tr_speech *speech;	/* where speech is, or NULL */
 };
-#define TR_OPTS_DEFAULT { 30, 1.0, 4.0, 0.2, 0.3, 0, 0, 0 }
+#define TR_OPTS_DEFAULT { 30, 1.0, 4.0, 0.2, 0.3, 0, 0, 0, NULL }
 
 struct tr_seg {
 	double	 start, end;

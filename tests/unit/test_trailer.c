@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "../../cmd/vtrailer/select.h"
+#include "../../cmd/vtrailer/speech.h"
 
 #define NSC	60
 
@@ -416,6 +417,72 @@ TEST(errors)
 	CHECK(seg == NULL);
 }
 
+/*
+ * Speech: phrases of 1.4 to 2.6 s with pauses of 0.3 to 0.6 s between,
+ * over the whole film.  Every join falls in a pause, and the total stays
+ * the target to the frame.
+ */
+TEST(joins_in_pauses)
+{
+	static struct tr_scene sc[NSC];
+	static float prob[40000];
+	struct tr_opts o = TR_OPTS_DEFAULT;
+	struct tr_speech sp;
+	struct tr_seg *seg;
+	unsigned r = 99;
+	double len = film(sc), sum = 0;
+	long i = 0, k;
+	int n, j;
+
+	while (i < 40000) {
+		long talk = 140 + (long)(120 * rnd(&r));
+		long gap = 30 + (long)(30 * rnd(&r));
+
+		for (k = 0; k < talk && i < 40000; k++)
+			prob[i++] = 0.9f;
+		for (k = 0; k < gap && i < 40000; k++)
+			prob[i++] = 0.05f;
+	}
+	CHECK(len < 400);
+	CHECK(tr_speech_runs(prob, 40000, 0.01, &sp) == 0);
+	o.fps = 25;
+	o.speech = &sp;
+	CHECK(pick(sc, NSC, &o, &seg, &n) == 0);
+	for (j = 0; j < n; j++) {
+		CHECK(!tr_speech_at(&sp, seg[j].start));
+		CHECK(!tr_speech_at(&sp, seg[j].end));
+		/* and a word never ends within 0.04 s of a join */
+		CHECK(prob[lrint(seg[j].start * 100)] < 0.5);
+		CHECK(prob[lrint(seg[j].end * 100)] < 0.5);
+		sum += seg[j].end - seg[j].start;
+	}
+	CHECK_NEAR(sum, o.target, 0.5 / 25 + 1e-9);
+	free(seg);
+	tr_speech_free(&sp);
+}
+
+/* The runs: short gaps bridged, clicks dropped, edges widened. */
+TEST(speech_runs)
+{
+	float prob[200];
+	struct tr_speech sp;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		prob[i] = (i >= 20 && i < 60) || (i >= 70 && i < 100) ||
+		    (i >= 150 && i < 155) ? 0.9f : 0.1f;
+	CHECK(tr_speech_runs(prob, 200, 0.01, &sp) == 0);
+	CHECK(!tr_speech_at(&sp, 0.15));
+	CHECK(tr_speech_at(&sp, 0.17));		/* widened by 0.04 s */
+	CHECK(tr_speech_at(&sp, 0.65));		/* a 0.1 s gap bridged */
+	CHECK(tr_speech_at(&sp, 1.03));
+	CHECK(!tr_speech_at(&sp, 1.05));
+	CHECK(!tr_speech_at(&sp, 1.52));	/* a 0.05 s click */
+	CHECK(!tr_speech_at(&sp, 5.0));		/* past the end */
+	CHECK_NEAR(sp.total, 0.8, 1e-9);
+	tr_speech_free(&sp);
+}
+
 int
 main(void)
 {
@@ -433,5 +500,7 @@ main(void)
 	RUN(&h, snaps_to_onset);
 	RUN(&h, short_first_scene_left_out);
 	RUN(&h, errors);
+	RUN(&h, joins_in_pauses);
+	RUN(&h, speech_runs);
 	return HARNESS_END(&h);
 }
