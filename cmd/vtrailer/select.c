@@ -18,7 +18,15 @@
 #define DARK_LUMA	0.06	/* a scene this dark is black screen */
 #define SAME_SCENE	0.7	/* interest kept by a second piece of the
 				   scene chosen in the bin before */
-#define SILENT_DB	-50	/* a window this quiet (dBFS) is silent */
+/*
+ * A window is silent SILENT_BELOW dB under the film's mean level: after
+ * vcut brings the trailer to -16 LUFS, that is under about -50 dBFS,
+ * where ffmpeg's silencedetect (and a listener) hears nothing.  Never
+ * above SILENT_MAX or below SILENT_MIN dBFS.
+ */
+#define SILENT_BELOW	34
+#define SILENT_MAX	-45
+#define SILENT_MIN	-70
 #define SILENT_RUN	0.45	/* seconds of silence a piece leaves out */
 #define JOIN_QUIET	0.25	/* the most silence on either side of a
 				   join: both make at most 0.5 s */
@@ -174,14 +182,14 @@ add_piece(struct piece **pp, int *np, int *cap, double p0, double p1,
 
 /*
  * The end of the sound that starts at or after t within [t, t1]: the
- * start of the first silent stretch (windows below SILENT_DB, or no
+ * start of the first silent stretch (windows below silent_db, or no
  * windows at all, for SILENT_RUN seconds or more), or t1.  *next is where
  * the sound resumes after it (> t1 when it does not).  Without windows,
  * everything is sound.
  */
 static double
-sound_until(const struct tr_audio *a, int na, double t, double t1,
-    double *next)
+sound_until(const struct tr_audio *a, int na, double silent_db, double t,
+    double t1, double *next)
 {
 	double q0 = -1, last = t;
 	int j;
@@ -190,7 +198,7 @@ sound_until(const struct tr_audio *a, int na, double t, double t1,
 	if (na == 0)
 		return t1;
 	for (j = first_after(a, na, t); j < na && a[j].t < t1; j++) {
-		int silent = a[j].rms < SILENT_DB;
+		int silent = a[j].rms < silent_db;
 
 		/* a hole between windows is silence too */
 		if (q0 < 0 && a[j].t > last + SILENT_RUN)
@@ -220,7 +228,8 @@ sound_until(const struct tr_audio *a, int na, double t, double t1,
  */
 static int
 make_pieces(const struct tr_scene *sc, int n, const struct tr_opts *o,
-    double guard_t, const struct tr_audio *a, int na, struct piece **pp)
+    double guard_t, const struct tr_audio *a, int na, double silent_db,
+    struct piece **pp)
 {
 	struct piece *p = NULL;
 	double grid = o->fps > 0 ? 1 / o->fps : 0.001;
@@ -239,7 +248,7 @@ make_pieces(const struct tr_scene *sc, int n, const struct tr_opts *o,
 		if (u1 > guard_t)
 			u1 = guard_t;
 		for (v0 = u0; v0 < u1; v0 = next) {
-			v1 = sound_until(a, na, v0, u1, &next);
+			v1 = sound_until(a, na, silent_db, v0, u1, &next);
 			len = v1 - v0;
 			/* Room for the shortest shot after the frame grid. */
 			if (len < o->min_len + 2 * grid - 1e-9)
@@ -489,19 +498,37 @@ struct joins {
 	const struct tr_audio *a;	/* the windows, for silence */
 	int	 na;
 	double	 u;
+	double	 silent_db;	/* a window below this is silent */
 };
+
+/* The level under which a window of the film is silent (see above). */
+static double
+silent_level(const struct tr_audio *a, int na)
+{
+	double p = 0;
+	int j;
+
+	for (j = 0; j < na; j++)
+		p += pow(10, a[j].rms / 10);
+	if (na == 0 || p <= 0)
+		return SILENT_MIN;
+	p = 10 * log10(p / na) - SILENT_BELOW;
+	return p > SILENT_MAX ? SILENT_MAX : p < SILENT_MIN ? SILENT_MIN : p;
+}
 
 /*
  * How long the sound is silent from t on (dir 1) or up to t (dir -1), in
  * seconds, as its windows show; 0 without windows.
  */
 static double
-quiet(const struct tr_audio *a, int na, double t, int dir)
+quiet(const struct joins *jn, double t, int dir)
 {
+	const struct tr_audio *a = jn->a;
 	double q = 0;
-	int j = first_after(a, na, t) - (dir < 0);
+	int na = jn->na, j = first_after(a, na, t) - (dir < 0);
 
-	for (; j >= 0 && j < na && a[j].rms < SILENT_DB && q < 1; j += dir)
+	for (; j >= 0 && j < na && a[j].rms < jn->silent_db && q < 1;
+	    j += dir)
 		q += a[j].dur;
 	return q;
 }
@@ -516,8 +543,8 @@ joins_ok(const struct joins *jn, long s, long n)
 	double t0 = s * jn->u, t1 = (s + n) * jn->u;
 
 	return !tr_speech_at(jn->sp, t0) && !tr_speech_at(jn->sp, t1) &&
-	    (jn->na == 0 || (quiet(jn->a, jn->na, t0, 1) <= JOIN_QUIET &&
-	    quiet(jn->a, jn->na, t1, -1) <= JOIN_QUIET));
+	    (jn->na == 0 || (quiet(jn, t0, 1) <= JOIN_QUIET &&
+	    quiet(jn, t1, -1) <= JOIN_QUIET));
 }
 
 /*
@@ -648,7 +675,7 @@ plan_pieces(struct plan *pl, int mute, char *err, size_t errlen)
 	f1 = pl->sc[pl->n - 1].end;
 	pl->guard_t = pl->f0 + (1 - pl->o.guard) * (f1 - pl->f0);
 	if ((pl->np = make_pieces(pl->sc, pl->n, &pl->o, pl->guard_t, pl->a,
-	    mute ? pl->na : 0, &pl->p)) < 0) {
+	    mute ? pl->na : 0, silent_level(pl->a, pl->na), &pl->p)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -882,9 +909,10 @@ feasible(const struct piece *q, const struct joins *jn, long lo, long hi,
  * the ramp gave them: the lengths, each from 0.5 to 2 times its own
  * (and within its piece), whose joins can, adding up to the same total,
  * as close to the ramp as can be (least squares; dynamic programming
- * over the total, so the target holds to the unit).  Slots with no such
- * length keep theirs.  Does nothing when the work would be too large or
- * no such lengths add up.
+ * over the total, so the target holds to the unit).  A slot with no such
+ * length leaves (length 0, at four times the cost of its length) and the
+ * others take its time.  Does nothing when the work would be too large
+ * or no such lengths add up.
  */
 static void
 fit_joins(struct plan *pl, const struct joins *jn)
@@ -921,13 +949,13 @@ fit_joins(struct plan *pl, const struct joins *jn)
 			hi = total;
 		lo_of[i] = lo;
 		if (lo < 1 || hi < lo || feasible(q, jn, lo, hi, feas) == 0) {
-			/* no choice: its own length */
-			lo = hi = n;
+			/* no place: the shot leaves, the others take its time */
+			lo = hi = 0;
 			feas[0] = 1;
 		} else
 			ok[i] = 1;
 		for (L = lo; L <= hi; L++) {
-			double c = (double)(L - n) * (L - n);
+			double c = L == 0 ? 4.0 * n * n : (double)(L - n) * (L - n);
 
 			if (!feas[L - lo])
 				continue;
@@ -1030,7 +1058,8 @@ rebalance(struct plan *pl, const struct joins *jn, struct tr_seg *seg,
 static struct tr_seg *
 plan_place(struct plan *pl, const double *on0, int no0, int *nseg)
 {
-	struct joins jn = { pl->o.speech, pl->a, pl->na, pl->u };
+	struct joins jn = { pl->o.speech, pl->a, pl->na, pl->u,
+	    silent_level(pl->a, pl->na) };
 	struct tr_seg *seg;
 	double *on;
 	long *st, diff = 0;
