@@ -35,6 +35,8 @@ LIBA	:= $(O)/libreel.a
 UNITSRC	:= $(wildcard tests/unit/test_*.c)
 UNITBIN	:= $(UNITSRC:tests/unit/%.c=$(O)/tests/bin/%)
 UNITAUX	:= $(filter-out $(UNITSRC),$(wildcard tests/unit/*.c))
+HELPERSRC := $(wildcard tests/helpers/*.c)
+HELPERBIN := $(HELPERSRC:tests/helpers/%.c=$(O)/tests/helpers/%)
 FUZZSRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZBIN	:= $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
 REPLAYBIN := $(FUZZSRC:tests/fuzz/%.c=$(O)/tests/replay/%)
@@ -84,7 +86,15 @@ $(O)/tests/replay/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o \
 	    -Wl,--start-group $(PARTS_A) $(LIBA) -Wl,--end-group \
 	    $(PKG_LIBS) $(LDLIBS)
 
-unit: $(UNITBIN) $(REPLAYBIN)
+# Helpers the suites run (tests/helpers/*.c): small programs on libreel
+# and the tool parts.
+$(O)/tests/helpers/%: $(O)/tests/helpers/%.o $(PARTS_A) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< \
+	    -Wl,--start-group $(PARTS_A) $(LIBA) -Wl,--end-group \
+	    $(PKG_LIBS) $(LDLIBS)
+
+unit: $(UNITBIN) $(REPLAYBIN) $(HELPERBIN)
 
 check: all unit
 	REEL_BIN=$(BIN) REEL_BUILD=$(O) REEL_SAN=$(SAN) tests/run
