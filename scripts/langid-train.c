@@ -7,7 +7,7 @@
  * scripts/langid-corpus writes them.  Labels with less than MINBYTES of
  * training text are left out (too little to learn a language from);
  * of the others at most CAPBYTES of lines is used, so the big languages do
- * not drown the small ones.  See cmd/langid/model.h for the model and
+ * not drown the small ones.  See cmd/langid/lid_model.h for the model and
  * its file.  Everything is sorted or taken in file order, and no clock,
  * randomness or address enters the output: the same corpus always gives
  * the same bytes.
@@ -31,7 +31,7 @@
 
 #include "cli.h"
 #include "text.h"
-#include "../cmd/langid/model.h"
+#include "../cmd/langid/lid_model.h"
 
 #define MINBYTES	6000
 #define CAPBYTES	1500000

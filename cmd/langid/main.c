@@ -13,10 +13,10 @@
 #include "cli.h"
 #include "ndjson.h"
 #include "text.h"
-#include "detect.h"
+#include "lid_detect.h"
 
 #define ALT_MIN		0.01	/* alternatives below this are left out */
-#define SWITCH_COST	55.0	/* nats; see detect.c */
+#define SWITCH_COST	55.0	/* nats; see lid_detect.c */
 
 enum {
 	OPT_MIN_CONF = 0x100,

@@ -13,7 +13,7 @@
 
 #include "langid_fuzz.h"
 #include "text.h"
-#include "../../cmd/langid/detect.h"
+#include "../../cmd/langid/lid_detect.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

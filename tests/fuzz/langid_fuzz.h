@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cmd/langid/model.h"
+#include "../../cmd/langid/lid_model.h"
 
 #define TINY_SLOTS	16
 

@@ -9,7 +9,7 @@
 
 #include "harness.h"
 #include "../fuzz/langid_fuzz.h"
-#include "../../cmd/langid/detect.h"
+#include "../../cmd/langid/lid_detect.h"
 
 static int
 load_tiny(struct lid_model *m, size_t cut, int flip)

@@ -1,5 +1,5 @@
 /*
- * model: the langid model file and the scoring of text against it.
+ * lid_model: the langid model file and the scoring of text against it.
  *
  * The model is a naive Bayes classifier over character n-grams (orders 1
  * to LID_ORDER, code points of text_normalise output, so word edges are
@@ -47,8 +47,8 @@
  * Ownership: a loaded model owns its bytes (mapped or read);
  * lid_model_free releases them.  Scoring allocates nothing.
  */
-#ifndef LANGID_MODEL_H
-#define LANGID_MODEL_H
+#ifndef LID_MODEL_H
+#define LID_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -216,4 +216,4 @@ void	 lid_posterior_with(const struct lid_model *m, const double *ll,
 	    uint32_t n, const unsigned char *allow, double a, double b,
 	    double *p);
 
-#endif /* LANGID_MODEL_H */
+#endif /* LID_MODEL_H */

@@ -1,5 +1,5 @@
 /*
- * markers: standard lexical and orthographic differences between
+ * lid_markers: standard lexical and orthographic differences between
  * Croatian, Bosnian and Serbian (Latin script), and between Indonesian
  * and Malay, used where the n-gram model has no evidence to separate
  * them (its training text, Debian's UI catalogs, has near-identical hr
@@ -44,7 +44,7 @@
  */
 #include <string.h>
 
-#include "markers.h"
+#include "lid_markers.h"
 #include "text.h"
 
 #define HR	(1u << LID_MK_HR)

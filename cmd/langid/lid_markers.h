@@ -1,7 +1,7 @@
 /*
- * markers: prior linguistic knowledge for the languages the n-gram model
+ * lid_markers: prior linguistic knowledge for the languages the n-gram model
  * cannot tell apart from its training text (hr/bs/sr-Latn, id/ms), as a
- * table of standard lexical and orthographic markers; see markers.c.
+ * table of standard lexical and orthographic markers; see lid_markers.c.
  *
  * The layer is not trained: its words and its one weight are fixed a
  * priori.  It runs after the posterior, only when the best two languages
@@ -13,13 +13,13 @@
  * marker languages); the word table is static and read-only once built.
  * Nothing allocates.
  */
-#ifndef LANGID_MARKERS_H
-#define LANGID_MARKERS_H
+#ifndef LID_MARKERS_H
+#define LID_MARKERS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "lid_model.h"
 
 enum { LID_MK_HR, LID_MK_BS, LID_MK_SR, LID_MK_ID, LID_MK_MS, LID_MK_N };
 
@@ -57,4 +57,4 @@ int	 lid_markers_best(const struct lid_markers *mk, int lang,
 /* Entries of the word table left out as malformed or twice (0). */
 int	 lid_markers_bad(void);
 
-#endif /* LANGID_MARKERS_H */
+#endif /* LID_MARKERS_H */

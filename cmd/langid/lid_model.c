@@ -1,5 +1,5 @@
 /*
- * model: loading the langid model file and scoring grams (see model.h).
+ * lid_model: loading the langid model file and scoring grams (lid_model.h).
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "lid_model.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the langid model is read in place and is little-endian"

@@ -1,5 +1,5 @@
 /*
- * detect: the best language of a text and its mixed-language spans.
+ * lid_detect: the best language of a text and its mixed-language spans.
  *
  * Spans: the text is cut into words (runs of word characters).  Each word
  * gets the log-likelihood of its grams (those ending inside it or at the
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect.h"
+#include "lid_detect.h"
 
 void
 lid_ctx_init(struct lid_ctx *c, const struct lid_model *m,

@@ -1,15 +1,15 @@
 /*
- * detect: whole-text language identification and mixed-language spans on
- * top of the model (model.h), for one text at a time.
+ * lid_detect: whole-text language identification and mixed-language spans on
+ * top of the model (lid_model.h), for one text at a time.
  *
  * Ownership: a struct lid_ctx holds the scratch buffers of one thread;
  * results point into it and are valid until the next call.
  */
-#ifndef LANGID_DETECT_H
-#define LANGID_DETECT_H
+#ifndef LID_DETECT_H
+#define LID_DETECT_H
 
-#include "markers.h"
-#include "model.h"
+#include "lid_markers.h"
+#include "lid_model.h"
 #include "text.h"
 
 #define LID_CAND	12	/* candidate languages for spans */
@@ -65,4 +65,4 @@ void	 lid_score(struct lid_ctx *c);
  */
 int	 lid_spans(struct lid_ctx *c, const char *s, size_t n);
 
-#endif /* LANGID_DETECT_H */
+#endif /* LID_DETECT_H */
