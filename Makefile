@@ -153,4 +153,4 @@ clean:
 .SECONDARY:
 .PHONY: all unit check fuzz fuzz-build bench demo install uninstall clean model
 
--include $(shell find build -name '*.d' -type f 2>/dev/null)
+-include $(shell find build -path build/model-src -prune -o -name '*.d' -type f -print 2>/dev/null)
