@@ -48,6 +48,16 @@ int	 lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 	    const uint32_t *cp, size_t n, int best, int second, double *p);
 
 /*
+ * lid_markers_apply in two steps, for text scored a piece at a time:
+ * lid_markers_count adds to cnt[0..LID_MK_N) the marker words of each
+ * marker language among the words of cp[0..n); lid_markers_reweight
+ * then reweights p as lid_markers_apply does, from those counts.
+ */
+void	 lid_markers_count(const uint32_t *cp, size_t n, int *cnt);
+int	 lid_markers_reweight(const struct lid_markers *mk, uint32_t nlang,
+	    const int *cnt, int best, int second, double *p);
+
+/*
  * The member of lang's marker group with the highest p (lang itself when
  * it is in no group).
  */
