@@ -542,7 +542,7 @@ static int		built, nbad;
 static uint64_t
 step(uint64_t h, uint32_t cp)
 {
-	return (h ^ cp) * LID_FNV_PRIME;
+	return (h ^ cp) * HASH_FNV_PRIME;
 }
 
 /* The slot of key h (kind stem), or NULL. */
@@ -582,7 +582,7 @@ build(void)
 		stem = len > 0 && s[len - 1] == '*';
 		if (stem)
 			len--;
-		h = LID_FNV_SEED;
+		h = HASH_FNV_INIT;
 		for (n = 0; len > 0; n++) {
 			l = text_utf8_next(s, len, &cp);
 			if (text_fold(cp) != cp || !text_is_word(cp))
@@ -637,7 +637,7 @@ unsigned
 lid_markers_word(const uint32_t *cp, size_t n)
 {
 	const struct slot *s;
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	unsigned mask = 0;
 	size_t k;
 

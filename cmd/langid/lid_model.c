@@ -29,11 +29,11 @@
 uint64_t
 lid_gram_hash(const uint32_t *cp, size_t i, int k)
 {
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	int j;
 
 	for (j = 0; j < k; j++)
-		h = (h ^ cp[i - j]) * LID_FNV_PRIME;
+		h = (h ^ cp[i - j]) * HASH_FNV_PRIME;
 	return lid_fin(h);
 }
 
@@ -57,16 +57,16 @@ lid_checksum(const unsigned char *p, size_t n)
 	 * model at each start takes a fraction of a millisecond.
 	 */
 	for (j = 0; j < 4; j++)
-		h[j] = 0xcbf29ce484222325ULL + (uint64_t)j;
+		h[j] = HASH_FNV_INIT + (uint64_t)j;
 	for (i = 0; i + 32 <= n; i += 32)
 		for (j = 0; j < 4; j++) {
 			memcpy(&w, p + i + 8 * j, 8);
-			h[j] = (h[j] ^ w) * 0x100000001b3ULL;
+			h[j] = (h[j] ^ w) * HASH_FNV_PRIME;
 		}
 	for (; i < n; i++)
-		h[0] = (h[0] ^ p[i]) * 0x100000001b3ULL;
+		h[0] = (h[0] ^ p[i]) * HASH_FNV_PRIME;
 	for (j = 1; j < 4; j++)
-		h[0] = (h[0] ^ lid_fin(h[j])) * 0x100000001b3ULL;
+		h[0] = (h[0] ^ lid_fin(h[j])) * HASH_FNV_PRIME;
 	return (uint32_t)(h[0] ^ h[0] >> 32);
 }
 
@@ -572,7 +572,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 				 */
 				c0 = cp[i];
 				c1 = cp[i - 1];
-				g = (LID_FNV_SEED ^ c0) * LID_FNV_PRIME;
+				g = (HASH_FNV_INIT ^ c0) * HASH_FNV_PRIME;
 				if (c0 == ' ')
 					;
 				else if (c0 < LID_DIRECT) {
@@ -580,7 +580,7 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 					nr += x != m->direct[c0];
 				} else
 					h[nh++] = lid_fin(g);
-				g = (g ^ c1) * LID_FNV_PRIME;
+				g = (g ^ c1) * HASH_FNV_PRIME;
 				if ((c0 | c1) < 128 && LID_ISABC(c0) &&
 				    LID_ISABC(c1)) {
 					x = m->direct[LID_BIGRAM(c1, c0)];
@@ -588,9 +588,9 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 					nr += x != 0;
 				} else
 					h[nh++] = lid_fin(g);
-				g = (g ^ cp[i - 2]) * LID_FNV_PRIME;
+				g = (g ^ cp[i - 2]) * HASH_FNV_PRIME;
 				h[nh++] = lid_fin(g);
-				g = (g ^ cp[i - 3]) * LID_FNV_PRIME;
+				g = (g ^ cp[i - 3]) * HASH_FNV_PRIME;
 				h[nh++] = lid_fin(g);
 				for (j = nh - 2; j < nh; j++)
 					__builtin_prefetch(&m->slot[2 *

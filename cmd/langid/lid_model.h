@@ -58,6 +58,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "hash.h"
 
 #define LID_MAGIC	"REELLID3"
 #define LID_ORDER	4
@@ -130,9 +131,12 @@ struct lid_model {
  */
 uint64_t lid_gram_hash(const uint32_t *cp, size_t i, int k);
 
-#define LID_FNV_SEED	0xcbf29ce484222325ULL
-#define LID_FNV_PRIME	0x100000001b3ULL
-
+/*
+ * The finaliser of a gram's FNV-1a hash (lib/hash.h's constants, over
+ * code points): one multiply-xorshift, enough to spread FNV's weak low
+ * bits over the slot index, and half the cost of hash_fmix64 in the
+ * loop that runs four times a code point.  Part of the model format.
+ */
 static inline uint64_t
 lid_fin(uint64_t h)
 {
@@ -151,19 +155,19 @@ lid_fin(uint64_t h)
 static inline int
 lid_gram_hashes(const uint32_t *cp, size_t i, uint64_t *out)
 {
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	int k, n = 0;
 
 	if (i + 1 >= LID_ORDER) {
 		for (k = 1; k <= LID_ORDER; k++) {
-			h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+			h = (h ^ cp[i - k + 1]) * HASH_FNV_PRIME;
 			if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
 				out[n++] = lid_fin(h);
 		}
 		return n;
 	}
 	for (k = 1; (size_t)k <= i + 1; k++) {
-		h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+		h = (h ^ cp[i - k + 1]) * HASH_FNV_PRIME;
 		if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
 			out[n++] = lid_fin(h);
 	}

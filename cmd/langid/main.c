@@ -8,8 +8,9 @@
  * Every path writes langid's fields with lid_out.h into one buffer, which
  * goes out in blocks and whenever the input would block.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@
 #define OUTBLOCK	(1 << 16)	/* output is written in blocks */
 
 enum {
-	OPT_ALT = 0x100, OPT_FIELD, OPT_LIST, OPT_MIN_CONF, OPT_SPANS,
+	OPT_ALT = CLI_LONG, OPT_FIELD, OPT_LIST, OPT_MIN_CONF, OPT_SPANS,
 };
 
 struct opts {
@@ -54,79 +55,36 @@ struct run {
 	size_t		 ncarry;
 };
 
-static const struct option longopts[] = {
-	{ "alt",	required_argument,	NULL, OPT_ALT },
-	{ "field",	required_argument,	NULL, OPT_FIELD },
-	{ "help",	no_argument,		NULL, 'h' },
-	{ "langs",	required_argument,	NULL, 'l' },
-	{ "list",	no_argument,		NULL, OPT_LIST },
-	{ "model",	required_argument,	NULL, 'm' },
-	{ "min-conf",	required_argument,	NULL, OPT_MIN_CONF },
-	{ "spans",	no_argument,		NULL, OPT_SPANS },
-	{ "text",	no_argument,		NULL, 't' },
-	{ "version",	no_argument,		NULL, 'V' },
-	NDJ_LONGOPTS,
-	{ NULL, 0, NULL, 0 }
+static const struct cli_opt opts[] = {
+	CLI_OPT_HELP,
+	{ 'l', "langs", "list", "only these languages, comma-separated", 0 },
+	{ 'm', "model", "file",
+	    "the model (default: langid.model in the data directory)", 0 },
+	{ 't', "text", NULL, "input is plain text, one text a line", 0 },
+	CLI_OPT_VERSION,
+	{ OPT_ALT, "alt", "n", "at most n (<= 15) alternatives in alt (3)", 0 },
+	{ OPT_FIELD, "field", "path",
+	    "the text field, a.b for b in object a (text); repeatable", 0 },
+	{ OPT_LIST, "list", NULL, "print the model's languages and exit", 0 },
+	NDJ_CLI_OPT_MAX_BAD_RATE,
+	{ OPT_MIN_CONF, "min-conf", "p",
+	    "lang is und when conf is below p (0)", 0 },
+	NDJ_CLI_OPT_SKIP_BAD,
+	{ OPT_SPANS, "spans", NULL, "add spans of mixed-language text", 0 },
+	/* Old spellings (issue 17). */
+	{ 'a', NULL, "n", NULL, OPT_ALT },
+	{ 'f', NULL, "field", NULL, OPT_FIELD },
+	{ 'L', NULL, NULL, NULL, OPT_LIST },
+	{ 's', NULL, NULL, NULL, OPT_SPANS },
+	CLI_OPT_END
 };
 
-static void usage(FILE *, int) __attribute__((noreturn));
-
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp,
-	    "usage: langid [-htV] [-l langs] [-m model] [--alt n] "
-	    "[--field path]\n"
-	    "              [--list] [--max-bad-rate rate] [--min-conf p] "
-	    "[--skip-bad]\n"
-	    "              [--spans] [file ...]\n");
-	if (fp == stdout)
-		fprintf(fp, "\n"
-		    "  -h, --help          print this help and exit\n"
-		    "  -l, --langs list    only these languages, "
-		    "comma-separated\n"
-		    "  -m, --model file    the model (default: langid.model "
-		    "in the data directory)\n"
-		    "  -t, --text          input is plain text, one text a "
-		    "line\n"
-		    "  -V, --version       print the version and exit\n"
-		    "      --alt n         at most n (<= 15) alternatives in "
-		    "alt (3)\n"
-		    "      --field path    the text field, a.b for b in object "
-		    "a (text); repeatable\n"
-		    "      --list          print the model's languages and "
-		    "exit\n"
-		    "      --max-bad-rate rate\n"
-		    "                      with --skip-bad, fail above this "
-		    "fraction of bad records (0)\n"
-		    "      --min-conf p    lang is und when conf is below p "
-		    "(0)\n"
-		    "      --skip-bad      report bad records, skip them and "
-		    "go on\n"
-		    "      --spans         add spans of mixed-language text\n");
-	exit(status);
-}
-
-/* An old spelling: warns once and stands for the option it names. */
-static int
-old(int ch)
-{
-	static const struct { int ch, id; const char *name; } tab[] = {
-		{ 'a', OPT_ALT, "--alt" }, { 'f', OPT_FIELD, "--field" },
-		{ 'L', OPT_LIST, "--list" }, { 's', OPT_SPANS, "--spans" },
-	};
-	static int warned[4];
-	size_t i;
-
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].ch == ch) {
-			if (!warned[i]++)
-				cli_warn("-%c is an old spelling of %s", ch,
-				    tab[i].name);
-			return tab[i].id;
-		}
-	return ch;
-}
+static struct cli_getopt getopts = {
+	.opts = opts,
+	.usage = "[-htV] [-l langs] [-m model] [--alt n] [--field path] "
+	    "[--list] [--max-bad-rate rate] [--min-conf p] [--skip-bad] "
+	    "[--spans] [file ...]",
+};
 
 /*
  * The model: -m, else langid.model in the data directory (lib/paths.h:
@@ -158,20 +116,15 @@ parse_langs(const struct lid_model *m, const char *list, unsigned char *allow)
 	memset(allow, 0, LID_MAXLANG);
 	for (tok = strtok_r(s, ", ", &save); tok != NULL;
 	    tok = strtok_r(NULL, ", ", &save)) {
-		if ((i = lid_model_find(m, tok)) < 0) {
-			cli_warn("-l: unknown language: %s (see langid(1))",
-			    tok);
-			free(s);
-			usage(stderr, EX_USAGE);
-		}
+		if ((i = lid_model_find(m, tok)) < 0)
+			cli_usage_error(&getopts, "-l: unknown language: %s "
+			    "(see langid(1))", tok);
 		allow[i] = 1;
 		n++;
 	}
 	free(s);
-	if (n == 0) {
-		cli_warn("-l: no languages given");
-		usage(stderr, EX_USAGE);
-	}
+	if (n == 0)
+		cli_usage_error(&getopts, "-l: no languages given");
 }
 
 /* Hands what the output buffer holds to stdout. */
@@ -185,14 +138,24 @@ write_out(struct run *r)
 
 /*
  * The idle function of the readers: what the records read so far have
- * made goes out now.  A write error is cli_finish's to report.
+ * made goes out now, and is flushed when a reader may be waiting for it
+ * (stdout a pipe, a socket or a terminal).  A write error is
+ * cli_finish's to report.
  */
 static int
 flush_out(void *arg, struct rerr *e)
 {
+	static int waits = -1;
+	struct stat st;
+
 	(void)e;
 	write_out(arg);
-	fflush(stdout);
+	if (waits < 0)
+		waits = fstat(STDOUT_FILENO, &st) != 0 ||
+		    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+		    isatty(STDOUT_FILENO);
+	if (waits)
+		fflush(stdout);
 	return 0;
 }
 
@@ -450,42 +413,14 @@ nomem:
 	return -1;
 }
 
+/* The input of -t: each file's lines. */
 static int
-run_json(struct run *r, const char *path)
-{
-	struct ndj_reader *rd;
-	struct rerr e;
-	const char *line;
-	size_t len;
-	int st, rv = 0;
-
-	if ((rd = ndj_open(path, &e)) == NULL)
-		return cli_report(&e);
-	while ((st = ndj_getline(rd, &line, &len, &e)) == 1) {
-		if (json_line(r, rd, line, len, &e) == 0) {
-			ndj_policy_ok(&r->o->pol);
-			continue;
-		}
-		if (e.code != EX_DATAERR) {
-			rv = cli_report(&e);
-			break;
-		}
-		if ((rv = ndj_policy_bad(&r->o->pol, &e)) != 0)
-			break;
-	}
-	if (st < 0 && rv == 0)
-		rv = cli_report(&e);
-	ndj_close(rd);
-	return rv;
-}
-
-static int
-run(const char *path, void *arg)
+run_text(const char *path, void *arg)
 {
 	struct run *r = arg;
 	int rv;
 
-	rv = r->o->plain ? run_plain(r, path) : run_json(r, path);
+	rv = run_plain(r, path);
 	write_out(r);
 	return rv;
 }
@@ -502,27 +437,25 @@ main(int argc, char *argv[])
 	o.out.nalt = 3;
 	o.out.field = o.field;
 	cli_init("langid");
-	while ((ch = getopt_long(argc, argv, "a:f:hLl:m:stV", longopts,
-	    NULL)) != -1) {
-		if (ndj_policy_opt(&o.pol, ch, optarg))
+	while ((ch = cli_getopt(&getopts, argc, argv)) != -1) {
+		if ((rv = ndj_policy_parse(&o.pol, ch, optarg, &e)) > 0)
 			continue;
-		switch (old(ch)) {
+		if (rv < 0)
+			cli_usage_error(&getopts, "%s", e.msg);
+		switch (ch) {
 		case OPT_ALT:
 			o.out.nalt = (int)cli_int(optarg, 0, LID_TOP - 1,
 			    "--alt");
 			break;
 		case OPT_FIELD:
 			if (o.nfield == LID_MAXFIELD)
-				cli_die(EX_USAGE, "--field: at most %d",
-				    LID_MAXFIELD);
-			if (lid_path_parse(&o.field[o.nfield], optarg) != 0) {
-				cli_warn("--field: bad path: %s", optarg);
-				usage(stderr, EX_USAGE);
-			}
+				cli_usage_error(&getopts, "--field: at most "
+				    "%d", LID_MAXFIELD);
+			if (lid_path_parse(&o.field[o.nfield], optarg) != 0)
+				cli_usage_error(&getopts, "--field: bad path: "
+				    "%s", optarg);
 			o.nfield++;
 			break;
-		case 'h':
-			usage(stdout, 0);
 		case OPT_LIST:
 			o.list = 1;
 			break;
@@ -541,10 +474,9 @@ main(int argc, char *argv[])
 		case 't':
 			o.plain = 1;
 			break;
-		case 'V':
-			cli_version();
 		default:
-			usage(stderr, EX_USAGE);
+			cli_help(&getopts, stderr, 0);
+			return cli_finish(EX_USAGE);
 		}
 	}
 	argc -= optind;
@@ -570,9 +502,13 @@ main(int argc, char *argv[])
 	/* Without spans only lang and alt need ranking. */
 	if (!o.out.spans)
 		r.ctx.ntop = o.out.nalt + 1;
-	rv = cli_each_input(argc, argv, run, &r);
-	if (rv == 0)
-		rv = ndj_policy_end(&o.pol);
+	if (o.plain)
+		rv = cli_each_input(argc, argv, run_text, &r);
+	else
+		rv = ndj_each_input(argc, argv, &(struct ndj_loop){
+		    .line = json_line, .idle = flush_out, .pol = &o.pol,
+		    .arg = &r });
+	write_out(&r);
 	lid_ctx_free(&r.ctx);
 	lid_model_free(&r.m);
 	ndj_buf_free(&r.out);
