@@ -102,18 +102,19 @@ lid_lines_next(struct lid_lines *r, const char **s, size_t *n, int *more,
 			*n = nl - *s;
 			if (*n > 0 && nl[-1] == '\r')
 				(*n)--;
-			*more = 0;
+			*more = r->partial = 0;
 			r->beg = nl + 1 - r->buf;
 			return 1;
 		}
 		if (r->eof) {
-			if (r->beg == r->end)
+			/* The end of input ends a line begun in pieces. */
+			if (r->beg == r->end && !r->partial)
 				return 0;
 			*s = r->buf + r->beg;
 			*n = r->end - r->beg;
-			if ((*s)[*n - 1] == '\r')
+			if (*n > 0 && (*s)[*n - 1] == '\r')
 				(*n)--;
-			*more = 0;
+			*more = r->partial = 0;
 			r->beg = r->end;
 			return 1;
 		}
@@ -123,7 +124,7 @@ lid_lines_next(struct lid_lines *r, const char **s, size_t *n, int *more,
 			*n = r->end - r->beg;
 			if ((*s)[*n - 1] == '\r')
 				(*n)--;
-			*more = 1;
+			*more = r->partial = 1;
 			r->beg += *n;
 			return 1;
 		}

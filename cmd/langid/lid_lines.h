@@ -23,6 +23,7 @@
 
 struct lid_lines {
 	int		 fd, own, regular, eof, started;
+	int		 partial;	/* the last piece did not end its line */
 	const char	*name;
 	char		*buf;
 	size_t		 cap;		/* LID_LINEBUF; a test may set less */
