@@ -26,6 +26,10 @@ lid_ctx_free(struct lid_ctx *c)
 	free(c->pend);
 	free(c->w);
 	free(c->tll);
+	free(c->tacc);
+	free(c->tokof);
+	free(c->refs.ref);
+	free(c->refs.pos);
 	free(c->tn);
 	free(c->tbeg);
 	free(c->tend);
@@ -113,9 +117,13 @@ finish(struct lid_ctx *c, const uint32_t *cp, size_t n)
 		lid_rank(m, c->p, c->order, c->ntop);
 }
 
-/* Adds the grams ending at cp[from..to) to c's sums, LID_CHUNK at a time. */
+/*
+ * Adds the grams ending at cp[from..to) to c's sums, LID_CHUNK at a time
+ * (and to out, when not NULL, each gram found).
+ */
 static void
-add_grams(struct lid_ctx *c, const uint32_t *cp, size_t from, size_t to)
+add_grams(struct lid_ctx *c, const uint32_t *cp, size_t from, size_t to,
+    struct lid_refs *out)
 {
 	int32_t acc[LID_ACCLEN];
 	size_t k, e;
@@ -124,10 +132,28 @@ add_grams(struct lid_ctx *c, const uint32_t *cp, size_t from, size_t to)
 	for (k = from; k < to; k = e) {
 		e = to - k > LID_CHUNK ? k + LID_CHUNK : to;
 		memset(acc, 0, sizeof(acc));
-		c->ng += lid_accumulate(c->m, cp, k, e, acc);
+		c->ng += lid_accumulate_refs(c->m, cp, k, e, acc, out);
 		for (i = 0; i < c->m->nlang; i++)
 			c->sum[i] += acc[i];
 	}
+}
+
+/* Room for n refs in c->refs.  Returns 0, or -1 when out of memory. */
+static int
+reserve_refs(struct lid_ctx *c, size_t n)
+{
+	uint32_t *a, *b;
+
+	if (n <= c->refs.cap)
+		return 0;
+	if ((a = realloc(c->refs.ref, n * sizeof(*a))) == NULL)
+		return -1;
+	c->refs.ref = a;
+	if ((b = realloc(c->refs.pos, n * sizeof(*b))) == NULL)
+		return -1;
+	c->refs.pos = b;
+	c->refs.cap = n;
+	return 0;
 }
 
 /*
@@ -157,7 +183,8 @@ quarter_sums(struct lid_ctx *c)
 	for (w = 0; w < 4; w++) {
 		memset(c->sum, 0, sizeof(c->sum));
 		c->ng = 0;
-		add_grams(c, cp, c->qcut[w], c->qcut[w + 1]);
+		add_grams(c, cp, c->qcut[w], c->qcut[w + 1],
+		    c->hasrefs ? &c->refs : NULL);
 		memcpy(c->qsum[w], c->sum, sizeof(c->sum));
 		c->qng[w] = c->ng;
 	}
@@ -177,12 +204,15 @@ lid_score(struct lid_ctx *c)
 	c->chunks = 1;
 	c->nspan = 0;
 	c->nq = 0;
+	/* With spans, the grams found are kept for the words' sums. */
+	c->hasrefs = c->spans && reserve_refs(c, LID_ORDER * c->t.n) == 0;
+	c->refs.n = 0;
 	if (c->spans && c->t.n <= LID_CHUNK && quarter_sums(c) == 0)
 		c->nq = 4;
 	else {
 		memset(c->sum, 0, sizeof(c->sum));
 		c->ng = 0;
-		add_grams(c, c->t.cp, 0, c->t.n);
+		add_grams(c, c->t.cp, 0, c->t.n, c->hasrefs ? &c->refs : NULL);
 	}
 	lid_sc_reset(&c->sc);
 	lid_sc_count(&c->sc, c->t.cp, c->t.n);
@@ -218,6 +248,7 @@ lid_begin(struct lid_ctx *c)
 	c->nword = 0;
 	c->und = 0;
 	lid_sc_reset(&c->sc);
+	c->hasrefs = 0;
 	c->npend = 0;
 	c->base = 0;
 	c->chunks = 0;
@@ -294,7 +325,7 @@ chunk(struct lid_ctx *c, const char *s, size_t n, int last)
 	memcpy(c->w + c->ntail, t->cp + from, len * sizeof(c->w[0]));
 	if (c->spans)
 		memcpy(save, c->sum, sizeof(save));
-	add_grams(c, c->w, c->ntail, c->ntail + len);
+	add_grams(c, c->w, c->ntail, c->ntail + len, NULL);
 	lid_sc_count(&c->sc, c->w + c->ntail, len);
 	lid_markers_count(c->w + c->ntail, len, c->mkcnt);
 	c->nword |= t->nword > 0;

@@ -77,6 +77,9 @@ struct lid_ctx {
 	size_t		 wcap;
 	/* Spans scratch. */
 	double		*tll;		/* per token x candidate log-lik */
+	int32_t		*tacc;		/* per token x candidate sums */
+	uint32_t	*tokof;		/* the token of each code point */
+	size_t		 tokcap;
 	uint32_t	*tn;		/* grams per token */
 	size_t		*tbeg, *tend;	/* token code point ranges */
 	size_t		 ntok;
@@ -87,6 +90,8 @@ struct lid_ctx {
 	 * which lid_spans needs, and adds them up for the whole.
 	 */
 	int		 nq;		/* 4, or 0 */
+	struct lid_refs	 refs;		/* its grams, for its words' sums */
+	int		 hasrefs;
 	size_t		 qcut[5];
 	int64_t		 qsum[4][LID_ACCLEN];
 	uint64_t	 qng[4];

@@ -469,9 +469,9 @@ lid_accumulate_some(const struct lid_model *m, const uint32_t *cp,
     const signed char *which, int32_t *acc)
 {
 	uint64_t h[LID_ORDER];
-	uint32_t n = 0, r, j;
+	uint32_t n = 0, r;
 	size_t i;
-	int k, g, x;
+	int k, g;
 
 	for (i = from; i < to; i++) {
 		k = lid_gram_hashes(cp, i, h);
@@ -488,18 +488,7 @@ lid_accumulate_some(const struct lid_model *m, const uint32_t *cp,
 			if (r == 0)
 				continue;
 			n++;
-			r &= ~(1u << 31);
-			if ((r & 0xff) == 0) {
-				const uint8_t *row = m->dense +
-				    (size_t)(r >> 8) * m->rowlen;
-
-				for (x = 0; x < nl; x++)
-					acc[x] += row[lang[x]];
-				continue;
-			}
-			for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
-				if ((x = which[m->ent[j] & 0xff]) >= 0)
-					acc[x] += m->ent[j] >> 8;
+			lid_ref_add(m, r & ~(1u << 31), lang, nl, which, acc);
 		}
 	}
 	return n;
@@ -543,11 +532,19 @@ uint32_t
 lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
     size_t to, int32_t *acc)
 {
+	return lid_accumulate_refs(m, cp, from, to, acc, NULL);
+}
+
+uint32_t
+lid_accumulate_refs(const struct lid_model *m, const uint32_t *cp,
+    size_t from, size_t to, int32_t *acc, struct lid_refs *out)
+{
 	const uint32_t mask = m->nslots - 1;
 	uint16_t a[LID_ACCLEN] __attribute__((aligned(16)));
 	uint16_t da[LID_ACCLEN] __attribute__((aligned(32)));
 	uint64_t h[BATCH + LID_ORDER], g;
 	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x, c0, c1;
+	uint32_t rp[BATCH + LID_ORDER], hp[BATCH + LID_ORDER];
 	size_t i, nh, nr, j, k;
 	int wide = 0;
 
@@ -577,20 +574,28 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 					;
 				else if (c0 < LID_DIRECT) {
 					r[nr] = x = m->direct[c0] & ~(1u << 31);
+					rp[nr] = (uint32_t)i;
 					nr += x != m->direct[c0];
-				} else
+				} else {
+					hp[nh] = (uint32_t)i;
 					h[nh++] = lid_fin(g);
+				}
 				g = (g ^ c1) * HASH_FNV_PRIME;
 				if ((c0 | c1) < 128 && LID_ISABC(c0) &&
 				    LID_ISABC(c1)) {
 					x = m->direct[LID_BIGRAM(c1, c0)];
 					r[nr] = x & ~(1u << 31);
+					rp[nr] = (uint32_t)i;
 					nr += x != 0;
-				} else
+				} else {
+					hp[nh] = (uint32_t)i;
 					h[nh++] = lid_fin(g);
+				}
 				g = (g ^ cp[i - 2]) * HASH_FNV_PRIME;
+				hp[nh] = (uint32_t)i;
 				h[nh++] = lid_fin(g);
 				g = (g ^ cp[i - 3]) * HASH_FNV_PRIME;
+				hp[nh] = (uint32_t)i;
 				h[nh++] = lid_fin(g);
 				for (j = nh - 2; j < nh; j++)
 					__builtin_prefetch(&m->slot[2 *
@@ -599,19 +604,27 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 			}
 #endif
 			k = lid_gram_hashes(cp, i, h + nh);
-			for (j = nh; j < nh + k; j++)
+			for (j = nh; j < nh + k; j++) {
+				hp[j] = (uint32_t)i;
 				__builtin_prefetch(&m->slot[2 *
 				    lid_slot_start(h[j], mask)]);
+			}
 			nh += k;
 		}
 		for (j = 0; j < nh; j++)
 			if ((x = probe(m, h[j])) != 0) {
+				rp[nr] = hp[j];
 				r[nr++] = x &= ~(1u << 31);
 				__builtin_prefetch(target(m, x));
 				if ((x & 0xff) == 0)
 					__builtin_prefetch(m->dense +
 					    (size_t)(x >> 8) * m->rowlen + 64);
 			}
+		if (out != NULL) {
+			memcpy(out->ref + out->n, r, nr * sizeof(r[0]));
+			memcpy(out->pos + out->n, rp, nr * sizeof(rp[0]));
+			out->n += nr;
+		}
 		/* Move the 16-bit sums on before they could overflow. */
 		if (pending + nr > FLUSH) {
 			flush(acc, a, da, wide);

@@ -225,6 +225,42 @@ uint32_t lid_accumulate(const struct lid_model *m, const uint32_t *cp,
 	    size_t from, size_t to, int32_t *acc);
 
 /*
+ * lid_accumulate that also appends to out each gram it finds: its ref
+ * (bit 31 clear) and the index of the code point it ends at, in no
+ * particular order.  out must have room for LID_ORDER * (to - from) more.
+ */
+struct lid_refs {
+	uint32_t	*ref, *pos;
+	size_t		 n, cap;
+};
+uint32_t lid_accumulate_refs(const struct lid_model *m, const uint32_t *cp,
+	    size_t from, size_t to, int32_t *acc, struct lid_refs *out);
+
+/*
+ * Adds the boosts of the gram with ref r (bit 31 clear) for the nl
+ * languages lang[0..nl) to acc[0..nl), which[L] being x for the languages
+ * of lang[] and -1 for every other.
+ */
+static inline void
+lid_ref_add(const struct lid_model *m, uint32_t r, const int *lang, int nl,
+    const signed char *which, int32_t *acc)
+{
+	const uint8_t *row;
+	uint32_t j;
+	int x;
+
+	if ((r & 0xff) == 0) {
+		row = m->dense + (size_t)(r >> 8) * m->rowlen;
+		for (x = 0; x < nl; x++)
+			acc[x] += row[lang[x]];
+		return;
+	}
+	for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
+		if ((x = which[m->ent[j] & 0xff]) >= 0)
+			acc[x] += m->ent[j] >> 8;
+}
+
+/*
  * lid_accumulate for the nl languages lang[0..nl) only, for short texts
  * (the words of spans): acc[x] gets the sum of language lang[x]; which[L]
  * is x for the languages of lang[], -1 for every other.  Returns what

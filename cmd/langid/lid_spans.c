@@ -34,6 +34,7 @@ grow(struct lid_ctx *c, size_t ntok)
 	c->f = p_;							\
 } while (0)
 	G(tll, LID_CAND * sizeof(double));
+	G(tacc, LID_CAND * sizeof(int32_t));
 	G(tn, sizeof(uint32_t));
 	G(tbeg, sizeof(size_t));
 	G(tend, sizeof(size_t));
@@ -340,6 +341,53 @@ viterbi(struct lid_ctx *c, int ncand, size_t ntok, int *lab)
 	}
 }
 
+/*
+ * The sums of the candidates and the gram counts of each word, into
+ * c->tacc and c->tn: from the grams the whole text's scoring found when
+ * the chunk is the text (c->refs), else word by word.  Returns 0, or -1
+ * when out of memory.
+ */
+static int
+word_sums(struct lid_ctx *c, size_t ntok, const int *cand, int ncand,
+    const signed char *which)
+{
+	const struct lid_model *m = c->m;
+	size_t a, i;
+	uint32_t t;
+
+	memset(c->tacc, 0, ntok * LID_CAND * sizeof(c->tacc[0]));
+	memset(c->tn, 0, ntok * sizeof(c->tn[0]));
+	if (!c->whole || !c->hasrefs) {
+		for (a = 0; a < ntok; a++)
+			c->tn[a] = lid_accumulate_some(m, c->t.cp, c->tbeg[a],
+			    c->tend[a] + 1, cand, ncand, which,
+			    c->tacc + a * LID_CAND);
+		return 0;
+	}
+	if (c->tokcap < c->t.n) {
+		uint32_t *p = realloc(c->tokof, c->t.n * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		c->tokof = p;
+		c->tokcap = c->t.n;
+	}
+	/* A word's grams end inside it or at the break after it. */
+	for (i = 0; i < c->t.n; i++)
+		c->tokof[i] = UINT32_MAX;
+	for (a = 0; a < ntok; a++)
+		for (i = c->tbeg[a]; i <= c->tend[a]; i++)
+			c->tokof[i] = (uint32_t)a;
+	for (i = 0; i < c->refs.n; i++) {
+		if ((t = c->tokof[c->refs.pos[i]]) == UINT32_MAX)
+			continue;
+		c->tn[t]++;
+		lid_ref_add(m, c->refs.ref[i], cand, ncand, which,
+		    c->tacc + (size_t)t * LID_CAND);
+	}
+	return 0;
+}
+
 int
 lid_spans_chunk(struct lid_ctx *c, const unsigned char *u, size_t n,
     uint64_t base, const int *order, const double *p)
@@ -347,7 +395,6 @@ lid_spans_chunk(struct lid_ctx *c, const unsigned char *u, size_t n,
 	const struct lid_model *m = c->m;
 	const uint32_t *cp = c->t.cp;
 	int cand[LID_CAND], ncand, k, lang, *lab;
-	int32_t acc[LID_CAND];
 	signed char which[LID_ACCLEN];
 	double conf;
 	size_t ntok = 0, i, a, first, last, start, end, sl, sfirst = 0;
@@ -380,14 +427,12 @@ lid_spans_chunk(struct lid_ctx *c, const unsigned char *u, size_t n,
 	memset(which, -1, sizeof(which));
 	for (k = 0; k < ncand; k++)
 		which[cand[k]] = (signed char)k;
-	for (a = 0; a < ntok; a++) {
-		memset(acc, 0, ncand * sizeof(acc[0]));
-		c->tn[a] = lid_accumulate_some(m, cp, c->tbeg[a],
-		    c->tend[a] + 1, cand, ncand, which, acc);
+	if (word_sums(c, ntok, cand, ncand, which) != 0)
+		return -1;
+	for (a = 0; a < ntok; a++)
 		for (k = 0; k < ncand; k++)
-			c->tll[a * LID_CAND + k] = acc[k] / LID_QSCALE +
-			    c->tn[a] * (double)m->floor[cand[k]];
-	}
+			c->tll[a * LID_CAND + k] = c->tacc[a * LID_CAND + k] /
+			    LID_QSCALE + c->tn[a] * (double)m->floor[cand[k]];
 	if ((lab = malloc(ntok * sizeof(*lab))) == NULL)
 		return -1;
 	viterbi(c, ncand, ntok, lab);
