@@ -47,7 +47,7 @@
 #include "../cmd/langid/lid_model.h"
 #include "../cmd/langid/lid_script.h"
 
-#define MINBYTES	20000
+#define MINBYTES	15000
 #define CAPBYTES	1500000
 #define NSLOTS		(1u << 19)
 #define MAXGRAMS	(NSLOTS / 10 * 7)
