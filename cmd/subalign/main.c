@@ -5,10 +5,12 @@
  * Both sides become activity signals at 10 ms (reference: speech
  * probability mapped to -1..1; subtitles: 1 inside a cue, 0 outside).  The
  * framerate ratio is chosen among the standard ones and refined by a fine
- * search, each trial scored by the peak of an FFT cross-correlation; then a
- * dynamic programme over the cues in time order picks, for each cue, one of
- * the offsets the correlation found, paying a penalty for every change of
- * offset, so an inserted ad break or a removed chunk becomes a split.
+ * search, each trial scored by the peak of an FFT cross-correlation; each
+ * window of the programme finds its own candidate offsets by a local
+ * correlation; then a dynamic programme over the cues in time order gives
+ * each cue one of them or marks it removed, paying a penalty for every
+ * change, so an inserted ad break becomes a split and a cut a removal
+ * (solve.c, dp.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +35,7 @@ usage(FILE *fp, int status)
 	    "[-o file] [--report file]\n"
 	    "                [--min-confidence c] [--split-penalty s] "
 	    "[--no-splits]\n"
-	    "                [--allow-overlap] [subs]\n");
+	    "                [--allow-overlap] [--keep-removed] [subs]\n");
 	if (status == 0)
 		fprintf(fp, "\n"
 		    "  -f, --format FMT        output format: srt, vtt, ass, "
@@ -53,14 +55,17 @@ usage(FILE *fp, int status)
 		    "      --no-splits         one offset and scale for all "
 		    "cues\n"
 		    "      --allow-overlap     accept cues that overlap by more "
-		    "than half\n");
+		    "than half\n"
+		    "      --keep-removed      keep cues whose speech is not in "
+		    "the reference\n");
 	exit(status);
 }
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT, O_OVERLAP };
+	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT, O_OVERLAP,
+	    O_KEEPRM };
 	static const struct option longopts[] = {
 		{ "format",		required_argument,	NULL, 'f' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -73,6 +78,7 @@ main(int argc, char *argv[])
 		{ "split-penalty",	required_argument,	NULL, O_PEN },
 		{ "no-splits",		no_argument,		NULL, O_NOSPLIT },
 		{ "allow-overlap",	no_argument,		NULL, O_OVERLAP },
+		{ "keep-removed",	no_argument,		NULL, O_KEEPRM },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct align_opts o = ALIGN_OPTS_DEFAULT;
@@ -115,6 +121,9 @@ main(int argc, char *argv[])
 			break;
 		case O_OVERLAP:
 			o.allow_overlap = 1;
+			break;
+		case O_KEEPRM:
+			o.keep_removed = 1;
 			break;
 		default:
 			usage(stderr, EX_USAGE);
