@@ -73,6 +73,7 @@ struct media {
 	float		*abuf;
 	int		 acap;
 	double		 a_t0;		/* time of the first output sample */
+	double		 a_end;		/* where the last frame's pts ends, or -1 */
 	long long	 a_out;		/* samples given out so far */
 	/* media_read_audio's leftover */
 	const float	*left;
@@ -124,6 +125,18 @@ averr(int r, char *buf, size_t n)
 	if (av_strerror(r, buf, n) < 0)
 		snprintf(buf, n, "undecodable data (error %d)", r);
 	return buf;
+}
+
+/* The byte position of the packet a frame came from, or -1. */
+static int64_t
+frame_pos(const AVFrame *f)
+{
+#if LIBAVUTIL_VERSION_MAJOR < 59
+	return f->pkt_pos;
+#else
+	(void)f;
+	return -1;
+#endif
 }
 
 /* Counts one decode or read error; remembers the first. */
@@ -380,13 +393,16 @@ setup_audio(struct media *m, int required, struct rerr *e)
 	m->info.has_audio = 1;
 	m->info.audio_rate = m->o.audio_rate;
 	m->a_t0 = -1;
+	m->a_end = -1;
 	snprintf(m->info.acodec, sizeof(m->info.acodec), "%s", dec->name);
 	if (!m->o.video) {
 		AVStream *st = m->fmt->streams[m->ai];
 
+		/* The file's length is the stream's only when it is the
+		 * one stream: other streams may run longer. */
 		if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
 			m->info.duration = st->duration * av_q2d(st->time_base);
-		else if (m->fmt->duration > 0)
+		else if (m->fmt->duration > 0 && m->fmt->nb_streams == 1)
 			m->info.duration = m->fmt->duration /
 			    (double)AV_TIME_BASE;
 	}
@@ -971,6 +987,25 @@ audio_event(struct media *m, struct media_frame *ev, struct rerr *e)
 		m->a_t0 = pts != AV_NOPTS_VALUE ?
 		    (pts - s0) * av_q2d(m->atb) : 0;
 	}
+	/*
+	 * A frame that starts well after the last one ended: packets were
+	 * lost (a corrupt page dropped by the demuxer).  The samples go on
+	 * as if contiguous, so the time after it is off: a decode error.
+	 */
+	if (f->best_effort_timestamp != AV_NOPTS_VALUE) {
+		AVStream *st = m->fmt->streams[m->ai];
+		double tp = (f->best_effort_timestamp - (st->start_time !=
+		    AV_NOPTS_VALUE ? st->start_time : 0)) * av_q2d(m->atb);
+
+		if (m->a_end >= 0 && tp > m->a_end + 0.2) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "the audio jumps from "
+			    "%.3f s to %.3f s: data lost", m->a_end, tp);
+			count_error(m, m->a_end, frame_pos(f), msg, 0);
+		}
+		m->a_end = tp + (double)f->nb_samples / f->sample_rate;
+	}
 	need = (int)av_rescale_rnd(swr_get_delay(m->swr, f->sample_rate) +
 	    f->nb_samples, m->o.audio_rate, f->sample_rate, AV_ROUND_UP) + 16;
 	if (need > m->acap) {
@@ -1156,7 +1191,8 @@ ended:
 	/* The same for audio-only input, from the samples given out. */
 	if (m->vi < 0 && m->ai >= 0 && m->o.duration <= 0 &&
 	    m->o.start <= 0 && m->info.duration > 0 && m->a_t0 >= 0) {
-		double end = m->a_t0 + (double)m->a_out / m->o.audio_rate;
+		double end = m->a_end >= 0 ? m->a_end : m->a_t0 +
+		    (double)m->a_out / m->o.audio_rate;
 
 		if (end < m->info.duration - 1.0) {
 			char msg[96];
@@ -1426,6 +1462,7 @@ media_seek(struct media *m, double t, struct rerr *e)
 	m->ended = 0;
 	m->last_pts = AV_NOPTS_VALUE;
 	m->a_t0 = -1;
+	m->a_end = -1;
 	m->a_out = 0;
 	m->nleft = 0;
 	return 0;
