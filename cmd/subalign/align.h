@@ -49,6 +49,10 @@ struct align_result {
  */
 struct align_ctx {
 	const float	*r;
+	const float	*mod;		/* syllable-rate modulation per frame
+					   (lib/vad), or NULL */
+	const float	*flat;		/* spectral flatness per frame, or
+					   NULL */
 	const double	*pre;
 	long		 nr;
 	const struct align_cue *c;
@@ -63,6 +67,36 @@ struct align_ctx {
  */
 int	 align_solve(const struct align_ctx *x, struct align_result *res);
 int	 align_run(const struct align_opts *o);
+
+/*
+ * Analyses the reference's audio (stream.c): the stream o->audio_stream,
+ * or when that is -1 and the file has several, the one in the language
+ * of doc's cues or else the one with the most speech (*stream says which,
+ * -1 for a file of one).  Returns 0 with out filled (vad_out_free), or a
+ * status with e filled.
+ */
+struct vad_out;
+int	 align_reference_audio(const struct align_opts *o,
+	    const struct sub_doc *doc, struct vad_out *out, int *stream,
+	    struct rerr *e);
+
+/*
+ * The gate's measures of an alignment (gate.c): speech, the median
+ * syllable-rate modulation under the kept cues (-1 without audio); flat,
+ * the median spectral flatness there (-1 without audio);
+ * in and out, the mean speech probability inside the cues and in the
+ * pauses between them; pause, the seconds of pause measured; contrast,
+ * in - out, or -1 when the pauses are too few to tell.  Returns 0, or -1
+ * when out of memory.
+ */
+struct align_gate {
+	double	 speech, flat, contrast, in, out, pause;
+};
+int	 align_gate_stats(const struct align_ctx *x,
+	    const struct align_result *res, struct align_gate *g);
+/* Returns 1 with the reason in why when g says the reference holds no
+ * speech where the cues are, else 0. */
+int	 align_gate_check(const struct align_gate *g, char *why, size_t n);
 
 /*
  * The dynamic programme (dp.c): cue k's candidate lags are the sorted

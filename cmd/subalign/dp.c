@@ -11,8 +11,12 @@
  *			removed(k-1, e) - P		when cue k starts after e
  *	removed(k)  = THETA * len(k) + the best of
  *			removed(k-1)			stay removed
- *			kept(k-1, l) - P		a removal begins
+ *			kept(k-1, l) - P / 5		a removal begins
  *
+ * Leaving a removal costs a split, entering it a fifth of one: where the
+ * offset must change anyway (a cut), removing the cues of the cut costs
+ * little more than the split, but a removal inside a segment costs more
+ * than a split, so cues are not dropped for a few quiet seconds.
  * A removed state remembers e, where the last kept cue ended in the
  * output, because the cues after a removal may not go back before it: a
  * cut in the reference moves the offset back by its length, and the cues
@@ -28,9 +32,10 @@
 
 #include "align.h"
 
-#define TOL	100		/* a kept cue may start 1 s before the end of
-				   the cues kept before it (two speakers,
+#define TOL	50		/* a kept cue may start 0.5 s before the end
+				   of the cues kept before it (two speakers,
 				   jitter) */
+#define RPEN	0.2		/* entering a removal, in splits */
 #define THETA	0.0		/* a removed cue's fit per frame: no
 				   evidence either way */
 #define RCAP	256		/* removed states kept per cue */
@@ -136,7 +141,7 @@ removed_row(struct dp *d, size_t k, long emax)
 		if (j < np && (i == d->nr0 || (double)(emax + P[j]) <
 		    d->r0[i].e)) {
 			e = (double)(emax + P[j]);
-			st = (struct rstate){ d->v0[j] - d->pen, e,
+			st = (struct rstate){ d->v0[j] - RPEN * d->pen, e,
 			    (int32_t)j };
 			j++;
 		} else {

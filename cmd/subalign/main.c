@@ -31,10 +31,10 @@
 static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: subalign [-hV] -r ref [--ref-subs] [-f format] "
-	    "[-o file] [--report file]\n"
-	    "                [--min-confidence c] [--split-penalty s] "
-	    "[--no-splits]\n"
+	fprintf(fp, "usage: subalign [-hVv] -r ref [--ref-subs] "
+	    "[--audio-stream n] [-f format] [-o file]\n"
+	    "                [--report file] [--min-confidence c] "
+	    "[--split-penalty s] [--no-splits]\n"
 	    "                [--allow-overlap] [--keep-removed] [subs]\n");
 	if (status == 0)
 		fprintf(fp, "\n"
@@ -44,6 +44,10 @@ usage(FILE *fp, int status)
 		    "  -o, --output FILE       write FILE atomically\n"
 		    "  -r, --ref FILE          reference: audio or video file\n"
 		    "  -V, --version           show the version\n"
+		    "  -v, --verbose           say which audio stream, show "
+		    "libav's log\n"
+		    "      --audio-stream N    the reference's audio stream N "
+		    "(from 0)\n"
 		    "      --ref-subs          the reference is a subtitle "
 		    "file\n"
 		    "      --report FILE       write the align record to FILE "
@@ -65,13 +69,15 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_REFSUBS = 256, O_REPORT, O_MINCONF, O_PEN, O_NOSPLIT, O_OVERLAP,
-	    O_KEEPRM };
+	    O_KEEPRM, O_STREAM };
 	static const struct option longopts[] = {
 		{ "format",		required_argument,	NULL, 'f' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "output",		required_argument,	NULL, 'o' },
 		{ "ref",		required_argument,	NULL, 'r' },
 		{ "version",		no_argument,		NULL, 'V' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "audio-stream",	required_argument,	NULL, O_STREAM },
 		{ "ref-subs",		no_argument,		NULL, O_REFSUBS },
 		{ "report",		required_argument,	NULL, O_REPORT },
 		{ "min-confidence",	required_argument,	NULL, O_MINCONF },
@@ -85,7 +91,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init("subalign");
-	while ((ch = getopt_long(argc, argv, "f:ho:r:V", longopts,
+	while ((ch = getopt_long(argc, argv, "f:ho:r:Vv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -124,6 +130,13 @@ main(int argc, char *argv[])
 			break;
 		case O_KEEPRM:
 			o.keep_removed = 1;
+			break;
+		case O_STREAM:
+			o.audio_stream = (int)cli_num(optarg, 0, 255,
+			    "--audio-stream");
+			break;
+		case 'v':
+			o.verbose++;
 			break;
 		default:
 			usage(stderr, EX_USAGE);

@@ -13,6 +13,7 @@
 #include "align.h"
 #include "atomic.h"
 #include "cli.h"
+#include "media.h"
 #include "vad.h"
 
 /*
@@ -35,6 +36,7 @@ read_subs(const char *path, struct sub_doc *doc, struct rerr *e)
 		return rv;
 	ro.name = cli_name(path);
 	ro.hint = sub_fmt_from_path(path);
+	ro.passthrough = 1;	/* fields of cue records: kept, and "lang" */
 	rv = sub_read(buf, len, &ro, &pol, doc, e);
 	free(buf);
 	return rv;
@@ -179,23 +181,30 @@ reference_subs(const struct align_opts *o, float **r, long *nr,
  * could be right.
  */
 static int
-reference(const struct align_opts *o, double cuetime, float **r, long *nr,
-    struct rerr *e)
+reference(const struct align_opts *o, const struct sub_doc *doc,
+    double cuetime, float **r, float **mod, float **flat, long *nr,
+    int *stream, struct rerr *e)
 {
+	struct vad_out vout;
 	long i, sp = 0;
-	double dur;
 	int rv;
 
 	if (o->ref_subs)
 		return reference_subs(o, r, nr, e);
-	if ((rv = vad_file(o->ref, r, nr, &dur, e)) != 0) {
+	if ((rv = align_reference_audio(o, doc, &vout, stream, e)) != 0) {
 		if (e->file[0] == '\0')
 			snprintf(e->file, sizeof(e->file), "%s", o->ref);
 		return rv;
 	}
+	if (vout.warn[0] != '\0')
+		cli_warn("%s: %s", o->ref, vout.warn);
+	*r = vout.prob;
+	*mod = vout.mod;
+	*flat = vout.flat;
+	*nr = vout.n;
 	if (*nr > (long)MAXSPAN * (long)ALIGN_FPS)
 		return rerr_set(e, EX_DATAERR, o->ref, 0, "the audio lasts "
-		    "%.0f s, past the %d h a programme may span", dur,
+		    "%.0f s, past the %d h a programme may span", vout.dur,
 		    MAXSPAN / 3600);
 	for (i = 0; i < *nr; i++) {
 		if ((*r)[i] > 0.5f)
@@ -210,8 +219,8 @@ reference(const struct align_opts *o, double cuetime, float **r, long *nr,
 }
 
 static json_t *
-align_record(const struct align_result *res, const struct align_cue *c,
-    size_t n)
+align_record(const struct align_result *res, const struct align_gate *g,
+    const struct align_cue *c, size_t n)
 {
 	json_t *rec = json_object(), *sp = json_array();
 	size_t k, j = SIZE_MAX;
@@ -241,6 +250,13 @@ align_record(const struct align_result *res, const struct align_cue *c,
 	json_object_set_new(rec, "cues", json_integer((json_int_t)n));
 	json_object_set_new(rec, "removed",
 	    json_integer((json_int_t)res->nremoved));
+	if (g->speech >= 0)
+		json_object_set_new(rec, "speech", ndj_real(g->speech, 3));
+	if (g->flat >= 0)
+		json_object_set_new(rec, "flatness", ndj_real(g->flat, 3));
+	if (g->contrast > -1)
+		json_object_set_new(rec, "contrast",
+		    ndj_real(g->contrast, 3));
 	return rec;
 }
 
@@ -372,8 +388,8 @@ report(const struct align_opts *o, const json_t *rec)
 /* The signals and their prefix sums; the cues in time order. */
 static int
 prepare(const struct align_opts *o, struct sub_doc *doc,
-    struct align_cue **c, size_t *n, float **r, long *nr, double **pre,
-    struct rerr *e)
+    struct align_cue **c, size_t *n, float **r, float **mod, float **flat,
+    long *nr, double **pre, int *stream, struct rerr *e)
 {
 	double span;
 	long i;
@@ -382,7 +398,8 @@ prepare(const struct align_opts *o, struct sub_doc *doc,
 	if ((rv = read_subs(o->input, doc, e)) != 0 ||
 	    (rv = cues_of(doc, cli_name(o->input), o->allow_overlap, c, n,
 	    e)) != 0 ||
-	    (rv = reference(o, cue_time(*c, *n), r, nr, e)) != 0)
+	    (rv = reference(o, doc, cue_time(*c, *n), r, mod, flat, nr,
+	    stream, e)) != 0)
 		return rv;
 	span = (*c)[*n - 1].b - (*c)[0].a;
 	if (*nr / 100.0 < 0.5 * span)
@@ -442,18 +459,22 @@ align_run(const struct align_opts *o)
 	struct align_result res = { 0 };
 	struct align_ctx x = { 0 };
 	struct outcue *oc = NULL;
-	float *r = NULL;
+	struct align_gate g;
+	char why[400];
+	float *r = NULL, *mod = NULL, *flat = NULL;
 	double *pre = NULL;
 	long nr = 0;
 	size_t n = 0, k;
 	json_t *rec = NULL;
-	int rv, rrv;
+	int rv, rrv, stream = -1;
 
-	if ((rv = prepare(o, &doc, &c, &n, &r, &nr, &pre, &e)) != 0) {
+	media_set_verbosity(o->verbose);
+	if ((rv = prepare(o, &doc, &c, &n, &r, &mod, &flat, &nr, &pre,
+	    &stream, &e)) != 0) {
 		cli_report(&e);
 		goto out;
 	}
-	x = (struct align_ctx){ r, pre, nr, c, n, o->ref_subs ? 0 : 0.08,
+	x = (struct align_ctx){ r, mod, flat, pre, nr, c, n, o->ref_subs ? 0 : 0.08,
 	    o->ref_subs ? 0 : 0.4, o };
 	res.lag = calloc(n, sizeof(long));
 	res.conf = calloc(n, sizeof(double));
@@ -461,12 +482,32 @@ align_run(const struct align_opts *o)
 	res.removed = calloc(n, 1);
 	oc = calloc(doc.n + 1, sizeof(*oc));
 	if (res.lag == NULL || res.conf == NULL || res.seg == NULL ||
-	    res.removed == NULL || oc == NULL || align_solve(&x, &res) != 0) {
+	    res.removed == NULL || oc == NULL || align_solve(&x, &res) != 0 ||
+	    align_gate_stats(&x, &res, &g) != 0) {
 		cli_warn("out of memory");
 		rv = EX_SOFTWARE;
 		goto out;
 	}
-	rec = align_record(&res, c, n);
+	rec = align_record(&res, &g, c, n);
+	if (stream >= 0)
+		json_object_set_new(rec, "stream", json_integer(stream));
+	/*
+	 * A reference that holds the speech of fewer than half the cues is
+	 * not their programme (or only a piece of it): refuse rather than
+	 * drop most of the file.
+	 */
+	if (2 * res.nremoved > n) {
+		cli_warn("%s: the reference holds the speech of only %zu of "
+		    "the %zu cues: nothing written", o->ref, n - res.nremoved,
+		    n);
+		rv = EX_DATAERR;
+		goto report;
+	}
+	if (align_gate_check(&g, why, sizeof(why))) {
+		cli_warn("%s: %s: nothing written", o->ref, why);
+		rv = EX_DATAERR;
+		goto report;
+	}
 	if (res.score < o->min_conf) {
 		cli_warn("%s: alignment score %.3f is below --min-confidence "
 		    "%.3f: nothing written", cli_name(o->input), res.score,
@@ -503,6 +544,8 @@ out:
 	sub_doc_free(&doc);
 	free(c);
 	free(r);
+	free(mod);
+	free(flat);
 	free(pre);
 	free(res.lag);
 	free(res.conf);
