@@ -18,6 +18,7 @@
 #ifndef REEL_CLI_H
 #define REEL_CLI_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sysexits.h>
@@ -89,6 +90,99 @@ void	 cli_version(void) __attribute__((noreturn));
  */
 double	 cli_num(const char *s, double lo, double hi, const char *opt);
 long long cli_int(const char *s, long long lo, long long hi, const char *opt);
+
+/*
+ * Options.  A tool describes its options once, in a table of struct
+ * cli_opt in the order --help lists them (letters in alphabetical order,
+ * then the long-only ones), ended by CLI_OPT_END.  cli_getopt builds
+ * getopt_long's tables from it, so the letters, the long names and the
+ * help can never disagree, and every tool's --help has one layout:
+ *
+ *	usage: TOOL SYNOPSIS...		(wrapped at 80 columns, never inside
+ *					 a bracket; the man page's SYNOPSIS)
+ *
+ *	  -a, --audio          help text
+ *	      --hop S          help text of a long-only option
+ *
+ * An entry is an option (id is its letter, or CLI_LONG + n for one that
+ * is long only; arg names its argument, NULL when it takes none), or an
+ * old spelling kept for one release: help is NULL and old_of names the
+ * id it stands for.  Using an old spelling warns once ("tool: -s is an
+ * old spelling of --start") and then acts as the option it stands for.
+ *
+ * man/reel.7 (OPTION LETTERS) says what each letter means across the
+ * suite; a test keeps every tool to it.
+ */
+#define CLI_LONG	0x100
+struct cli_opt {
+	int		 id;		/* letter, or CLI_LONG + n */
+	const char	*name;		/* long name without "--", or NULL */
+	const char	*arg;		/* argument name for --help, or NULL */
+	const char	*help;		/* one line (or "\n"-separated lines);
+					   NULL for an old spelling */
+	int		 old_of;	/* an old spelling: the id it stands for */
+};
+#define CLI_OPT_END		{ 0, NULL, NULL, NULL, 0 }
+/* -h and -V: every tool lists them (where they sort) and cli_getopt
+   handles them. */
+#define CLI_OPT_HELP		{ 'h', "help", NULL, "print this help and exit", 0 }
+#define CLI_OPT_VERSION		{ 'V', "version", NULL, "print the version and exit", 0 }
+
+/*
+ * The parser of one command line.  Fill opts and usage with designated
+ * initializers,
+ *
+ *	struct cli_getopt g = { .opts = opts, .usage = "[-ahV] [file ...]" };
+ *
+ * usage being the synopsis as the man page gives it, without "usage: ",
+ * the tool's name or line breaks (cli_help wraps it), its forms separated
+ * by "\n" ("[-h] [file ...]\nplan [-a alpha]" prints "usage: abtest [-h]
+ * [file ...]" and "       abtest plan [-a alpha]").  trailer, when not
+ * NULL, is printed after the options by --help.  The rest is
+ * cli_getopt's.
+ */
+#define CLI_OPT_MAX	96
+struct cli_getopt {
+	const struct cli_opt *opts;
+	const char	*usage;
+	const char	*trailer;
+	/* private */
+	int		 built;
+	char		 optstring[2 * CLI_OPT_MAX + 2];
+	struct option	 longopts[CLI_OPT_MAX + 1];
+	unsigned char	 warned[CLI_OPT_MAX];
+};
+
+/*
+ * Returns the id of the next option (for an old spelling, the id it
+ * stands for), with its argument in optarg, or -1 when the options end
+ * (optind is then the index of the first operand, as with getopt).
+ * -h/--help prints the help on stdout and exits 0; -V/--version prints
+ * the version and exits 0; an unknown option or a missing argument prints
+ * "tool: unknown option -x" (or "... needs an argument") and the usage on
+ * stderr and exits 64.  Exits as said.
+ */
+int	 cli_getopt(struct cli_getopt *g, int argc, char *argv[]);
+
+/* Prints the usage (and with help, the options) to fp.  */
+void	 cli_help(struct cli_getopt *g, FILE *fp, int help);
+/*
+ * A usage error found after parsing (a missing operand, options that
+ * cannot go together): prints "tool: message" and the usage on stderr
+ * and exits 64.  Exits.
+ */
+void	 cli_usage_error(struct cli_getopt *g, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * As cli_num and cli_int, without exiting: returns 0 and sets *out, or
+ * fills e (EX_USAGE, "OPT: value is too large: S") and returns -1.  For
+ * lib/ code that parses option values on a tool's behalf.
+ */
+int	 cli_parse_num(const char *s, double lo, double hi, const char *opt,
+	    double *out, struct rerr *e);
+int	 cli_parse_int(const char *s, long long lo, long long hi,
+	    const char *opt, long long *out, struct rerr *e);
 
 /*
  * Calls fn(path, arg) for each of the argc paths, or once with "-" when

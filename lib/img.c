@@ -10,6 +10,7 @@
 #include <fftw3.h>
 
 #include "img.h"
+#include "sort.h"
 
 void
 img_mean_std(const uint8_t *g, int w, int h, double *mean, double *sd)
@@ -117,14 +118,6 @@ img_box(const uint8_t *src, int w, int h, int c, uint8_t *dst, int dw, int dh)
 	}
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 uint64_t
 img_phash(const uint8_t *g, int w, int h)
 {
@@ -156,7 +149,7 @@ img_phash(const uint8_t *g, int w, int h)
 			c[v * 8 + u] = a;
 		}
 	memcpy(sorted, c + 1, sizeof(sorted));
-	qsort(sorted, 63, sizeof(double), cmp_double);
+	qsort(sorted, 63, sizeof(double), sort_cmp_double);
 	med = sorted[31];
 	for (u = 1; u < 64; u++)
 		if (c[u] > med)
@@ -578,14 +571,6 @@ img_salient_crop(const float *sal, int w, int h, int W, int H,
 	free(p);
 }
 
-static int
-cmp_float_desc(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
 double
 img_saliency_focus(const float *sal, int w, int h)
 {
@@ -596,7 +581,7 @@ img_saliency_focus(const float *sal, int w, int h)
 	if (n == 0 || (s = malloc(n * sizeof(float))) == NULL)
 		return 0;
 	memcpy(s, sal, n * sizeof(float));
-	qsort(s, n, sizeof(float), cmp_float_desc);
+	qsort(s, n, sizeof(float), sort_cmp_float_desc);
 	for (i = 0; i < n; i++) {
 		all += s[i];
 		if (i < k)

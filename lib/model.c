@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "model.h"
 
 #define TABENT	24	/* id u32, esize u32, offset u64, count u64 */
@@ -18,17 +19,9 @@
 uint64_t
 model_hash(const void *p, size_t n, uint64_t h)
 {
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return hash_fnv1a(h, p, n);
 }
 
-#define HASH_INIT	14695981039346656037ull
 
 static uint32_t
 rd32(const unsigned char *p)
@@ -96,7 +89,7 @@ model_write(struct model_writer *w, FILE *fp, const char *name,
 {
 	static const unsigned char zero[8];
 	unsigned char hdr[MODEL_HDRSIZE], *tab;
-	uint64_t off, h = HASH_INIT, size;
+	uint64_t off, h = HASH_FNV_INIT, size;
 	size_t tlen = (size_t)w->n * TABENT;
 	int i;
 
@@ -248,7 +241,7 @@ model_from_mem(struct model *m, const void *buf, size_t len,
 	if (rd32(b + 32) != MODEL_HDRSIZE || nsect > MS_SECT_MAX ||
 	    MODEL_HDRSIZE + nsect * TABENT > len)
 		return bad(e, name, "bad section table");
-	if (model_hash(b + MODEL_HDRSIZE, len - MODEL_HDRSIZE, HASH_INIT) !=
+	if (model_hash(b + MODEL_HDRSIZE, len - MODEL_HDRSIZE, HASH_FNV_INIT) !=
 	    rd64(b + 24))
 		return bad(e, name, "checksum mismatch");
 	for (i = 0; i < nsect; i++) {

@@ -2,32 +2,67 @@
  * ndjson: the line reader, the record writer and the bad-input policy.
  * See ndjson.h for the contract.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ndjson.h"
 
+/*
+ * The reader.  A file or stdin is read with read(2) into the reader's own
+ * buffer, so it knows when no further line is waiting: then, before it
+ * blocks, it calls the idle function (the record loop's flush), which is
+ * what lets a filter answer as it reads.  A stream given by ndj_openf is
+ * read with getline(3) and never calls idle.
+ */
 struct ndj_reader {
+	int	 fd;		/* -1 for a FILE reader */
 	FILE	*fp;
-	int	 owned;		/* we opened fp and must close it */
+	int	 owned;		/* we opened the file and close it */
+	int	 pollable;	/* a pipe, socket or terminal: may block */
 	char	 name[256];
 	long	 lineno;
 	char	*buf;
 	size_t	 cap;
+	size_t	 beg, end;	/* unread bytes of buf (fd readers) */
+	int	 eof;
+	int	 skipping;	/* discarding the rest of an overlong line */
+	int	 started;	/* the first line was read (BOM check) */
+	size_t	 max_line;
+	int	(*idle)(void *, struct rerr *);
+	void	*idle_arg;
 };
+
+#define NDJ_CHUNK	(64 * 1024)
+
+static struct ndj_reader *
+reader_new(const char *name)
+{
+	struct ndj_reader *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->fd = -1;
+	r->max_line = NDJ_LINE_MAX;
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	return r;
+}
 
 struct ndj_reader *
 ndj_openf(FILE *fp, const char *name)
 {
 	struct ndj_reader *r;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
+	if ((r = reader_new(name)) == NULL)
 		return NULL;
 	r->fp = fp;
-	snprintf(r->name, sizeof(r->name), "%s", name);
 	return r;
 }
 
@@ -35,21 +70,32 @@ struct ndj_reader *
 ndj_open(const char *path, struct rerr *e)
 {
 	struct ndj_reader *r;
-	FILE *fp;
+	struct stat st;
+	int fd;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL) {
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		rerr_set(e, EX_NOINPUT, path, 0, "%s", strerror(errno));
 		return NULL;
 	}
-	if ((r = ndj_openf(fp, cli_name(path))) == NULL) {
-		if (fp != stdin)
-			fclose(fp);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rerr_set(e, EX_NOINPUT, cli_name(path), 0, "%s",
+		    strerror(EISDIR));
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return NULL;
+	}
+	if ((r = reader_new(cli_name(path))) == NULL) {
+		if (fd != STDIN_FILENO)
+			close(fd);
 		rerr_set(e, EX_SOFTWARE, path, 0, "out of memory");
 		return NULL;
 	}
-	r->owned = fp != stdin;
+	r->fd = fd;
+	r->owned = fd != STDIN_FILENO;
+	r->pollable = fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISBLK(st.st_mode);
 	return r;
 }
 
@@ -59,7 +105,7 @@ ndj_close(struct ndj_reader *r)
 	if (r == NULL)
 		return;
 	if (r->owned)
-		fclose(r->fp);
+		close(r->fd);
 	free(r->buf);
 	free(r);
 }
@@ -76,35 +122,184 @@ ndj_line(const struct ndj_reader *r)
 	return r->lineno;
 }
 
+void
+ndj_set_idle(struct ndj_reader *r, int (*idle)(void *, struct rerr *),
+    void *arg)
+{
+	r->idle = idle;
+	r->idle_arg = arg;
+}
+
+void
+ndj_set_max_line(struct ndj_reader *r, size_t max)
+{
+	r->max_line = max > 0 ? max : NDJ_LINE_MAX;
+}
+
+/* Whether a read of the descriptor would block now. */
+static int
+would_block(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+/*
+ * Reads more bytes into the buffer: returns 1, 0 at end of input, or -1
+ * with e filled.  Before a read that would block, calls idle.
+ */
+static int
+refill(struct ndj_reader *r, struct rerr *e)
+{
+	size_t want, cap;
+	ssize_t n;
+	char *p;
+
+	if (r->beg > 0) {
+		memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+		r->end -= r->beg;
+		r->beg = 0;
+	}
+	if (r->cap - r->end < NDJ_CHUNK + 1) {
+		cap = r->cap ? r->cap : NDJ_CHUNK + 1;
+		while (cap - r->end < NDJ_CHUNK + 1)
+			cap *= 2;
+		if ((p = realloc(r->buf, cap)) == NULL)
+			return rerr_set(e, EX_SOFTWARE, r->name, r->lineno + 1,
+			    "out of memory"), -1;
+		r->buf = p;
+		r->cap = cap;
+	}
+	if (r->idle != NULL && r->pollable && would_block(r->fd) &&
+	    r->idle(r->idle_arg, e) != 0)
+		return -1;
+	want = r->cap - r->end - 1;
+	do
+		n = read(r->fd, r->buf + r->end, want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rerr_set(e, errno == EISDIR ? EX_NOINPUT : EX_IOERR,
+		    r->name, r->lineno, "read error: %s", strerror(errno)), -1;
+	if (n == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += (size_t)n;
+	return 1;
+}
+
+/*
+ * The next raw line of an fd reader, without its '\n': 1 with *line and
+ * *len set (NUL-terminated in the buffer), 0 at end, -1 with e filled.  A
+ * line longer than max_line is a bad record: its bytes are discarded up
+ * to the next newline.
+ */
+static int
+fd_line(struct ndj_reader *r, char **line, size_t *len, struct rerr *e)
+{
+	char *nl;
+	int rv;
+
+	for (;;) {
+		nl = r->end > r->beg ? memchr(r->buf + r->beg, '\n',
+		    r->end - r->beg) : NULL;
+		if (r->skipping) {
+			if (nl != NULL) {
+				r->beg = (size_t)(nl - r->buf) + 1;
+				r->skipping = 0;
+				continue;
+			}
+			r->beg = r->end = 0;
+		} else if (nl != NULL) {
+			*line = r->buf + r->beg;
+			*len = (size_t)(nl - *line);
+			*nl = '\0';
+			r->beg += *len + 1;
+			r->lineno++;
+			if (*len > r->max_line)
+				return rerr_set(e, EX_DATAERR, r->name,
+				    r->lineno, "line is longer than %zu bytes",
+				    r->max_line), -1;
+			return 1;
+		} else if (r->end - r->beg > r->max_line) {
+			r->skipping = 1;
+			r->beg = r->end = 0;
+			r->lineno++;
+			return rerr_set(e, EX_DATAERR, r->name, r->lineno,
+			    "line is longer than %zu bytes", r->max_line), -1;
+		}
+		if (r->eof) {
+			if (r->skipping || r->end == r->beg)
+				return 0;
+			/* A last line without a newline. */
+			*line = r->buf + r->beg;
+			*len = r->end - r->beg;
+			(*line)[*len] = '\0';
+			r->beg = r->end;
+			r->lineno++;
+			return 1;
+		}
+		if ((rv = refill(r, e)) < 0)
+			return -1;
+	}
+}
+
+/* The same for a FILE reader, with getline(3). */
+static int
+fp_line(struct ndj_reader *r, char **line, size_t *len, struct rerr *e)
+{
+	ssize_t n;
+
+	errno = 0;
+	n = getline(&r->buf, &r->cap, r->fp);
+	if (n < 0) {
+		if (ferror(r->fp))
+			return rerr_set(e, errno == EISDIR ? EX_NOINPUT :
+			    EX_IOERR, r->name, r->lineno, "read error: %s",
+			    strerror(errno)), -1;
+		return 0;
+	}
+	r->lineno++;
+	if (n > 0 && r->buf[n - 1] == '\n')
+		r->buf[--n] = '\0';
+	if ((size_t)n > r->max_line)
+		return rerr_set(e, EX_DATAERR, r->name, r->lineno,
+		    "line is longer than %zu bytes", r->max_line), -1;
+	*line = r->buf;
+	*len = (size_t)n;
+	return 1;
+}
+
 int
 ndj_getline(struct ndj_reader *r, const char **line, size_t *len,
     struct rerr *e)
 {
-	ssize_t n;
-	size_t i;
+	char *p;
+	size_t n, i;
+	int rv;
 
 	for (;;) {
-		errno = 0;
-		n = getline(&r->buf, &r->cap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp))
-				return rerr_set(e, EX_IOERR, r->name, r->lineno,
-				    "read error: %s", strerror(errno)), -1;
-			return 0;
+		rv = r->fd >= 0 ? fd_line(r, &p, &n, e) : fp_line(r, &p, &n, e);
+		if (rv <= 0)
+			return rv;
+		/* A UTF-8 byte order mark at the start of the input. */
+		if (!r->started) {
+			r->started = 1;
+			if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+				p += 3;
+				n -= 3;
+			}
 		}
-		r->lineno++;
-		if (n > 0 && r->buf[n - 1] == '\n')
-			n--;
-		if (n > 0 && r->buf[n - 1] == '\r')
-			n--;
-		r->buf[n] = '\0';
-		for (i = 0; i < (size_t)n; i++)
-			if (r->buf[i] != ' ' && r->buf[i] != '\t')
+		if (n > 0 && p[n - 1] == '\r')
+			p[--n] = '\0';
+		for (i = 0; i < n; i++)
+			if (p[i] != ' ' && p[i] != '\t')
 				break;
-		if (i < (size_t)n)
+		if (i < n)
 			break;
 	}
-	*line = r->buf;
+	*line = p;
 	*len = n;
 	return 1;
 }
@@ -415,12 +610,26 @@ ndj_get_str(struct ndj_reader *r, const json_t *rec, const char *key,
 int
 ndj_policy_opt(struct ndj_policy *p, int ch, const char *arg)
 {
+	struct rerr e;
+	int rv;
+
+	if ((rv = ndj_policy_parse(p, ch, arg, &e)) < 0)
+		cli_die(EX_USAGE, "%s", e.msg);
+	return rv;
+}
+
+int
+ndj_policy_parse(struct ndj_policy *p, int ch, const char *arg,
+    struct rerr *e)
+{
 	switch (ch) {
 	case NDJ_OPT_SKIP_BAD:
 		p->skip_bad = 1;
 		return 1;
 	case NDJ_OPT_MAX_BAD_RATE:
-		p->max_bad_rate = cli_num(arg, 0, 1, "--max-bad-rate");
+		if (cli_parse_num(arg, 0, 1, "--max-bad-rate", &p->max_bad_rate,
+		    e) != 0)
+			return -1;
 		p->skip_bad = 1;
 		return 1;
 	}
@@ -523,4 +732,98 @@ ndj_buf_real(struct ndj_buf *b, double v, int decimals)
 	if (neg)
 		*--p = '-';
 	return buf_add(b, p, num + sizeof(num) - p);
+}
+
+/*
+ * The record loop.
+ */
+
+static int
+flush_stdout(void *arg, struct rerr *e)
+{
+	(void)arg;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return rerr_set(e, EX_IOERR, NULL, 0, "stdout: %s",
+		    errno ? strerror(errno) : "write error"), -1;
+	return 0;
+}
+
+/* Calls the loop's idle function, or flushes stdout. */
+static int
+loop_idle(void *arg, struct rerr *e)
+{
+	const struct ndj_loop *l = arg;
+
+	if (l->idle != NULL)
+		return l->idle(l->arg, e);
+	return flush_stdout(NULL, e);
+}
+
+int
+ndj_each(const char *path, const struct ndj_loop *l)
+{
+	struct ndj_reader *r;
+	struct rerr e = { 0 };
+	const char *line;
+	size_t len;
+	json_t *rec;
+	int rv, st = 0;
+
+	if ((r = ndj_open(path, &e)) == NULL)
+		return cli_report(&e);
+	ndj_set_idle(r, loop_idle, (void *)l);
+	if (l->max_line > 0)
+		ndj_set_max_line(r, l->max_line);
+	for (;;) {
+		memset(&e, 0, sizeof(e));
+		if ((rv = ndj_getline(r, &line, &len, &e)) == 0)
+			break;
+		if (rv > 0) {
+			if (l->line != NULL)
+				rv = l->line(l->arg, r, line, len, &e);
+			else if ((rec = ndj_parse(r, line, len, &e)) == NULL)
+				rv = -1;
+			else {
+				rv = l->rec(l->arg, r, rec, &e);
+				json_decref(rec);
+			}
+		}
+		if (rv >= 0) {
+			ndj_policy_ok(l->pol);
+			continue;
+		}
+		if (e.code == 0)
+			e.code = EX_SOFTWARE;
+		if (e.code != EX_DATAERR) {
+			st = cli_report(&e);
+			break;
+		}
+		if ((st = ndj_policy_bad(l->pol, &e)) != 0)
+			break;
+	}
+	/* What was read is answered, whatever ended the input. */
+	memset(&e, 0, sizeof(e));
+	if (loop_idle((void *)l, &e) != 0 && st == 0)
+		st = e.code == EX_IOERR && ferror(stdout) ? EX_IOERR :
+		    cli_report(&e);
+	ndj_close(r);
+	return st;
+}
+
+int
+ndj_each_input(int argc, char *argv[], const struct ndj_loop *l)
+{
+	int i, st, rv = 0;
+
+	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
+		st = ndj_each(argc > 0 ? argv[i] : "-", l);
+		if (st != 0 && rv == 0)
+			rv = st;
+		/* A missing input does not stop the others; anything else
+		   does. */
+		if (st != 0 && st != EX_NOINPUT)
+			return rv;
+	}
+	st = ndj_policy_end(l->pol);
+	return rv != 0 ? rv : st;
 }

@@ -35,9 +35,28 @@ struct ndj_reader;
  * (EX_NOINPUT, with the reason) when it cannot be opened.
  */
 struct ndj_reader *ndj_open(const char *path, struct rerr *e);
-/* Reads from an open stream; name is used in diagnostics.  Borrows fp. */
+/*
+ * Reads from an open stream with getline(3); name is used in diagnostics.
+ * Borrows fp.  (Such a reader never calls an idle function.)
+ */
 struct ndj_reader *ndj_openf(FILE *fp, const char *name);
 void	 ndj_close(struct ndj_reader *r);
+
+/*
+ * The most bytes one line may hold: a longer line is a bad record (65),
+ * so that no line can make a tool allocate without bound.  Tools that
+ * need longer lines raise it with ndj_set_max_line (0: the default).
+ */
+#define NDJ_LINE_MAX	((size_t)64 << 20)
+void	 ndj_set_max_line(struct ndj_reader *r, size_t max);
+
+/*
+ * idle(arg, e) is called when the next read of a pipe, socket or terminal
+ * would block (never for a regular file), before it blocks.  It returns 0,
+ * or -1 with e filled, which ndj_getline then returns.
+ */
+void	 ndj_set_idle(struct ndj_reader *r, int (*idle)(void *, struct rerr *),
+	    void *arg);
 
 /* The display name ("<stdin>" for stdin) and the current line number. */
 const char *ndj_name(const struct ndj_reader *r);
@@ -46,7 +65,10 @@ long	 ndj_line(const struct ndj_reader *r);
 /*
  * Reads the next non-empty line.  Returns 1 and sets *line and *len (the
  * line without its '\n' or "\r\n", NUL-terminated, owned by the reader),
- * 0 at end of input, or -1 with e filled (EX_IOERR) on a read error.
+ * 0 at end of input, or -1 with e filled: EX_IOERR on a read error,
+ * EX_DATAERR for a line longer than the reader's limit (its bytes are
+ * skipped, so the next call goes on with the next line).  A UTF-8 byte
+ * order mark at the start of the input is not part of the first line.
  */
 int	 ndj_getline(struct ndj_reader *r, const char **line, size_t *len,
 	    struct rerr *e);
@@ -115,17 +137,33 @@ struct ndj_policy {
 };
 #define NDJ_POLICY_DEFAULT	{ 0, 0.0, 0, 0 }
 
-/* Long options every record-reading tool takes, for getopt_long tables. */
-#define NDJ_OPT_SKIP_BAD	0x1001
-#define NDJ_OPT_MAX_BAD_RATE	0x1002
+/*
+ * The long options every record-reading tool takes: NDJ_CLI_OPTS in its
+ * struct cli_opt table (where they sort), handled by ndj_policy_opt.
+ */
+#define NDJ_OPT_SKIP_BAD	(CLI_LONG + 0xf01)
+#define NDJ_OPT_MAX_BAD_RATE	(CLI_LONG + 0xf02)
+#define NDJ_CLI_OPT_MAX_BAD_RATE \
+	{ NDJ_OPT_MAX_BAD_RATE, "max-bad-rate", "rate", \
+	    "with --skip-bad, fail above this fraction of bad records (0)", 0 }
+#define NDJ_CLI_OPT_SKIP_BAD \
+	{ NDJ_OPT_SKIP_BAD, "skip-bad", NULL, \
+	    "report bad records, skip them and go on", 0 }
+
+/*
+ * Handles NDJ_OPT_* in an option loop.  Returns 1 when ch was one of
+ * them, 0 when it was not, -1 with e filled (EX_USAGE) for a bad value.
+ */
+int	 ndj_policy_parse(struct ndj_policy *p, int ch, const char *arg,
+	    struct rerr *e);
+
+/*
+ * The getopt_long form, for tools not yet on cli_getopt (it goes when the
+ * last one moves): ndj_policy_parse that exits 64 on a bad value.
+ */
 #define NDJ_LONGOPTS \
 	{ "skip-bad",		no_argument,		NULL, NDJ_OPT_SKIP_BAD }, \
 	{ "max-bad-rate",	required_argument,	NULL, NDJ_OPT_MAX_BAD_RATE }
-
-/*
- * Handles NDJ_OPT_* in a getopt loop.  Returns 1 when ch was one of them,
- * else 0.  Exits on a bad --max-bad-rate value (through cli_num).
- */
 int	 ndj_policy_opt(struct ndj_policy *p, int ch, const char *arg);
 
 /* Counts one good record. */
@@ -188,5 +226,37 @@ int	 ndj_buf_add(struct ndj_buf *b, const char *s, size_t n);
 int	 ndj_buf_string(struct ndj_buf *b, const char *s, size_t n);
 int	 ndj_buf_real(struct ndj_buf *b, double v, int decimals);
 int	 ndj_buf_int(struct ndj_buf *b, long long v);
+
+/*
+ * The record loop of every tool.  ndj_each opens path ("-": stdin), reads
+ * each line, and hands it to the tool: parsed, to rec (the record is
+ * borrowed; incref it to keep it), or raw, to line (for tools with a fast
+ * path; line wins when both are set).  Either returns 0 for a good record,
+ * or -1 with e filled: EX_DATAERR makes the record bad under pol (counted
+ * and reported as FILE:LINE; the run stops unless --skip-bad), any other
+ * code stops the run.  idle is called when the input would block and
+ * when it ends: it writes out what the records read so far have made (a
+ * batch, a table) and flushes; NULL flushes stdout.  So every filter
+ * answers as it reads, as a coprocess or behind a pipe that stays open,
+ * at no cost on batch input (a regular file never blocks).
+ *
+ * ndj_each reports every error itself and returns the exit status: 0,
+ * the status of a bad record that stopped the run, EX_NOINPUT, EX_IOERR,
+ * or whatever code a function returned.  ndj_each_input runs it over each
+ * of the argc paths (or stdin when there are none), going on past an
+ * input that cannot be opened, and then applies pol's end-of-run rule.
+ */
+struct ndj_loop {
+	int	(*rec)(void *arg, struct ndj_reader *r, json_t *rec,
+		    struct rerr *e);
+	int	(*line)(void *arg, struct ndj_reader *r, const char *line,
+		    size_t len, struct rerr *e);
+	int	(*idle)(void *arg, struct rerr *e);
+	struct ndj_policy *pol;
+	void	*arg;
+	size_t	 max_line;	/* 0: NDJ_LINE_MAX */
+};
+int	 ndj_each(const char *path, const struct ndj_loop *l);
+int	 ndj_each_input(int argc, char *argv[], const struct ndj_loop *l);
 
 #endif /* REEL_NDJSON_H */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sub.h"
 
 static int vtt_timing(const char *, int64_t *, int64_t *, const char **,
@@ -103,11 +104,7 @@ static const char *const verticals[] = { "rl", "lr", NULL };
 static uint64_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a(HASH_FNV_INIT, s, n);
 }
 
 void

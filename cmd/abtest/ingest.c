@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "abtest.h"
+#include "hash.h"
 
 static struct slot *tab_alloc(size_t);
 
@@ -134,27 +135,16 @@ ab_free(struct ab *ab)
 
 /* 64-bit FNV-1a, then the splitmix64 finaliser for the low bits. */
 static uint64_t
-hash_unit(int exp, const char *s, size_t n)
+unit_hash(int exp, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)exp * 0x9e3779b97f4a7c15ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	return hash_fmix64(hash_fnv1a(HASH_FNV_INIT ^ (uint64_t)exp *
+	    HASH_GOLDEN, s, n));
 }
 
 static size_t
 slot_of(uint64_t k, size_t mask)
 {
-	return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+	return (size_t)((k * HASH_GOLDEN) >> 20) & mask;
 }
 
 /*
@@ -517,7 +507,7 @@ ingest(struct ab *ab, struct ndj_reader *r, struct fields *f, struct rerr *e)
 		return bad(r, e, "field '%s' is missing", "value");
 	if (f->has_value && !isfinite(f->value))
 		return bad(r, e, "field '%s' is not finite", "value");
-	h = hash_unit(x, f->unit, f->unitlen) & ~(uint64_t)0xff;
+	h = unit_hash(x, f->unit, f->unitlen) & ~(uint64_t)0xff;
 	k = h | (uint64_t)(m + 1);
 	ab->nevents++;
 	/*

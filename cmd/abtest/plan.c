@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "abtest.h"
+#include "hash.h"
 
 
 static void __attribute__((noreturn))
@@ -113,30 +114,15 @@ static int
 pick(const char *salt, const char *exp, const char *unit, size_t ulen,
     const double *cum, int k)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *parts[2] = { salt, exp };
-	const char *s;
-	size_t i;
+	uint64_t h = HASH_FNV_INIT;
 	double u;
-	int p, a;
+	int a;
 
-	for (p = 0; p < 2; p++) {
-		for (s = parts[p]; *s; s++) {
-			h ^= (unsigned char)*s;
-			h *= 0x100000001b3ULL;
-		}
-		h *= 0x100000001b3ULL;	/* the NUL separator */
-	}
-	for (i = 0; i < ulen; i++) {
-		h ^= (unsigned char)unit[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	u = (double)(h >> 11) / 9007199254740992.0 * cum[k - 1];
+	/* Each string with its NUL, as the separator. */
+	h = hash_fnv1a(h, salt, strlen(salt) + 1);
+	h = hash_fnv1a(h, exp, strlen(exp) + 1);
+	h = hash_fmix64(hash_fnv1a(h, unit, ulen));
+	u = hash_unit(h) * cum[k - 1];
 	for (a = 0; a < k - 1 && u >= cum[a]; a++)
 		;
 	return a;

@@ -31,6 +31,7 @@
 
 #include "cftrain.h"
 #include "linalg.h"
+#include "sort.h"
 
 #define NAGE		11	/* publish-age buckets, the last: unknown */
 #define NCNT		7	/* rating-count buckets, the first: none */
@@ -173,14 +174,6 @@ rrows_build(struct rrows *m, const struct evset *s, uint32_t nrows,
 	}
 	free(pos);
 	return 0;
-}
-
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* Number of tags of d->itag, 0 without an items file. */
@@ -461,7 +454,7 @@ drift(const struct tdata *d, const struct train_opts *o, struct mfit *f,
 		rv = 0;
 		goto out;
 	}
-	qsort(ts, m, sizeof(*ts), cmp_dbl);
+	qsort(ts, m, sizeof(*ts), sort_cmp_double);
 	cut = ts[m * 8 / 10];
 	if (fit(d, o, f, cut, cut, mean, mfu, mfi, work) != 0)
 		goto out;

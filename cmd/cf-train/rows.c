@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cftrain.h"
+#include "hash.h"
 
 /* Built-in weights of the common event kinds; --weight overrides. */
 static const struct {
@@ -175,21 +176,12 @@ out:
 	return rv;
 }
 
-static uint64_t
-splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 float
 gauss(unsigned long seed, uint64_t stream, uint64_t i)
 {
-	uint64_t a = splitmix64(seed ^ splitmix64(stream * 0x100000001b3ull ^
-	    splitmix64(i)));
-	uint64_t b = splitmix64(a);
+	uint64_t a = hash_mix64(seed ^ hash_mix64(stream * HASH_FNV_PRIME ^
+	    hash_mix64(i)));
+	uint64_t b = hash_mix64(a);
 	double u1 = ((a >> 11) + 1.0) / 9007199254740993.0;
 	double u2 = (b >> 11) / 9007199254740992.0;
 

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "ndjson.h"
+#include "paths.h"
 #include "text.h"
 #include "detect.h"
 
@@ -88,41 +89,21 @@ usage(FILE *fp, int status)
 }
 
 /*
- * The model: -m, else $REEL_DATADIR/langid.model, else the installed
- * one, else share/langid.model of the source tree the binary was built
- * in (bin/langid or build/san/bin/langid), so tests and a fresh checkout
- * work without installing.
+ * The model: -m, else langid.model in the data directory (lib/paths.h:
+ * $REEL_DATADIR, the installed tree of this binary, the source tree it
+ * was built in, the compile-time directory).
  */
 static int
 load_model(struct lid_model *m, const char *path, struct rerr *e)
 {
-	static const char *up[] = { "/../share/", "/../../../share/" };
-	char buf[PATH_MAX + 64], exe[PATH_MAX];
-	const char *env;
-	ssize_t k;
-	size_t i;
-	char *slash;
+	char buf[PATH_MAX + 64];
+	int rv;
 
 	if (path != NULL)
 		return lid_model_load(m, path, e);
-	if ((env = getenv("REEL_DATADIR")) != NULL && *env != '\0') {
-		snprintf(buf, sizeof(buf), "%s/langid.model", env);
-		return lid_model_load(m, buf, e);
-	}
-	if (access(REEL_DATADIR "/langid.model", R_OK) == 0)
-		return lid_model_load(m, REEL_DATADIR "/langid.model", e);
-	if ((k = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[k] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-			snprintf(buf, sizeof(buf), "%s%slangid.model", exe,
-			    up[i]);
-			if (access(buf, R_OK) == 0)
-				return lid_model_load(m, buf, e);
-		}
-	}
-	return lid_model_load(m, REEL_DATADIR "/langid.model", e);
+	if ((rv = paths_data("langid.model", buf, sizeof(buf), e)) != 0)
+		return rv;
+	return lid_model_load(m, buf, e);
 }
 
 /* Parses --langs into allow[]; exits 64 on an unknown label. */

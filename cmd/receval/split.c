@@ -9,14 +9,7 @@
 
 #include "atomic.h"
 #include "receval.h"
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "sort.h"
 
 static int
 cmp_u64(const void *a, const void *b)
@@ -87,7 +80,7 @@ split_assign(const struct evset *s, const struct split_opts *o,
 				    "out of memory");
 			for (i = 0; i < s->n; i++)
 				ts[i] = s->ev[i].ts;
-			qsort(ts, s->n, sizeof(*ts), cmp_double);
+			qsort(ts, s->n, sizeof(*ts), sort_cmp_double);
 			/* The q-quantile: the first time at or after q*n. */
 			q = (size_t)floor(o->frac * (double)s->n);
 			t = q < s->n ? ts[q] : INFINITY;

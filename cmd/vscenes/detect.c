@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "sort.h"
 
 #define RING	256
 #define LAG	32
@@ -389,14 +390,6 @@ cut_within(struct det *d, long k0, long k1)
 
 /* --- the tests --------------------------------------------------------- */
 
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Pearson correlation of the grey levels (R + G + B) of two sigs. */
 static double
 corr(const uint8_t *a, const uint8_t *b)
@@ -438,7 +431,7 @@ test_cut(struct det *d, long j)
 			loc[nl++] = S(d, i)->c;
 	ctx = 0;
 	if (nl > 0) {
-		qsort(loc, nl, sizeof(double), cmp_d);
+		qsort(loc, nl, sizeof(double), sort_cmp_double);
 		ctx = loc[nl / 2];
 	}
 	thr = d->p.cut_ratio * ctx + 0.02;

@@ -22,6 +22,7 @@
 #include "ndjson.h"
 #include "pick.h"
 #include "sheet.h"
+#include "sort.h"
 
 #define MAX_ASPECT	8
 #define GREY_W		128
@@ -685,7 +686,7 @@ run(const struct opts *o, const char *path)
 	}
 	for (i = 0; i < kf.n; i++)
 		v[i] = kf.c[i].sharp;
-	med = tmedian(v, kf.n);
+	med = sort_median(v, kf.n);
 	for (i = 0; i < kf.n; i++) {
 		struct tcand *c = &kf.c[i];
 

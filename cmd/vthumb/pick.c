@@ -12,23 +12,7 @@
 
 #include "img.h"
 #include "pick.h"
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-double
-tmedian(double *v, int n)
-{
-	if (n <= 0)
-		return 0;
-	qsort(v, n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "sort.h"
 
 void
 tcand_measure(struct tcand *c, const uint8_t *grey, int gw, int gh,
@@ -107,7 +91,7 @@ tcand_window(struct tcand *w, int n, double fps)
 		return;
 	for (i = 0; i < n; i++)
 		l[i] = w[i].luma;
-	med = tmedian(l, n);
+	med = sort_median(l, n);
 	free(l);
 	for (i = 0; i < n; i++) {
 		int up = i > 0 && w[i].luma - w[i - 1].luma > 0.05;

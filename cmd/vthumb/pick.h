@@ -61,6 +61,5 @@ void	 tcand_window(struct tcand *w, int n, double fps);
  */
 int	 tcand_choose(struct tcand *c, int n, int k, int *out);
 void	 tcand_free(struct tcand *c);
-double	 tmedian(double *v, int n);
 
 #endif /* VTHUMB_PICK_H */

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "ndjson.h"
 #include "select.h"
+#include "sort.h"
 
 struct opts {
 	struct tr_opts tr;
@@ -257,14 +258,6 @@ cmp_audio(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The frame rate the scenes imply, moved onto a standard rate when it is
  * within 0.5% of one, or 0 when they carry no frame numbers.
@@ -417,7 +410,7 @@ main(int argc, char *argv[])
 	if (fm.na > 0)
 		qsort(fm.a, fm.na, sizeof(*fm.a), cmp_audio);
 	if (fm.no > 0)
-		qsort(fm.on, fm.no, sizeof(*fm.on), cmp_double);
+		qsort(fm.on, fm.no, sizeof(*fm.on), sort_cmp_double);
 	if (o.tr.fps == 0)
 		o.tr.fps = scene_fps(&fm);
 	last = cli_name(argc > 0 ? argv[argc - 1] : "-");

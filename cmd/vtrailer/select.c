@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "select.h"
 
 #define MARGIN		0.12	/* seconds kept from a cut: the detector
@@ -42,16 +43,6 @@ tr_ramp(double a, double b, int k, double *d)
 
 	for (i = 0; i < k; i++)
 		d[i] = k == 1 ? a : a - (a - b) * i / (k - 1);
-}
-
-/* SplitMix64 (Steele, Lea and Flood 2014): one well-mixed word per input. */
-static unsigned long long
-mix64(unsigned long long x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
 }
 
 int
@@ -151,8 +142,8 @@ interest(const struct tr_scene *sc, int n, const int *use,
 		if (sc[i].luma >= 0 && sc[i].luma < DARK_LUMA)
 			v *= 0.3;
 		if (o->seed != 0)
-			v *= 0.5 + (mix64(o->seed ^
-			    mix64((unsigned long long)sc[i].index)) >> 11) *
+			v *= 0.5 + (hash_mix64(o->seed ^
+			    hash_mix64((unsigned long long)sc[i].index)) >> 11) *
 			    0x1.0p-53;
 		w[i] = v;
 	}

@@ -73,6 +73,95 @@ finish_full(const char *s)
 	_exit(cli_finish(0));
 }
 
+/* A table with a letter, a long-only option, and two old spellings. */
+enum { O_HOP = CLI_LONG, O_START, O_TO };
+static const struct cli_opt topts[] = {
+	{ 'a', "audio", NULL, "add audio window records", 0 },
+	{ 'f', "format", "fmt", "output format:\nndjson or edl", 0 },
+	CLI_OPT_HELP,
+	{ 's', NULL, "s", NULL, O_START },
+	CLI_OPT_VERSION,
+	{ O_HOP, "hop", "s", "audio window length (0.1)", 0 },
+	{ O_START, "start", "s", "start at s seconds", 0 },
+	{ O_TO, "to", "fmt", NULL, 'f' },
+	CLI_OPT_END
+};
+
+/* Parses the words of s as a command line; prints what it got on stderr. */
+static void
+parse(const char *s)
+{
+	struct cli_getopt g = { .opts = topts, .usage = "[-ahV] [-f fmt] "
+	    "[--hop s] [--start s] [file ...]\n-h" };
+	char buf[256], *argv[16], *w;
+	int argc = 0, ch;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (w = strtok(buf, " "); w != NULL && argc < 15; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	dup2(2, 1);
+	optind = 0;
+	while ((ch = cli_getopt(&g, argc, argv)) != -1)
+		fprintf(stderr, "%d=%s\n", ch, optarg ? optarg : "");
+	fprintf(stderr, "rest=%s\n", optind < argc ? argv[optind] : "");
+}
+
+TEST(getopt_table)
+{
+	char buf[1024];
+
+	CHECK_INT(in_child(parse, "t -a --hop 0.5 -s 3 --to edl --start=4 -s 5 "
+	    "file", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "97=\n256=0.5\n"
+	    "test_cli: -s is an old spelling of --start, which replaces it "
+	    "in the next release\n257=3\n"
+	    "test_cli: --to is an old spelling of -f, which replaces it "
+	    "in the next release\n102=edl\n257=4\n257=5\nrest=file\n");
+}
+
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+TEST(getopt_errors)
+{
+	char buf[1024];
+	const char *usage = "usage: test_cli [-ahV] [-f fmt] [--hop s] "
+	    "[--start s] [file ...]\n       test_cli -h\n";
+
+	CHECK_INT(in_child(parse, "t -x", buf, sizeof(buf)), EX_USAGE);
+	CHECK(starts(buf, "test_cli: unknown option -x\nusage: "));
+	CHECK_INT(in_child(parse, "t --frob", buf, sizeof(buf)), EX_USAGE);
+	CHECK(starts(buf, "test_cli: unknown option --frob\n"));
+	CHECK_INT(in_child(parse, "t -f", buf, sizeof(buf)), EX_USAGE);
+	CHECK(starts(buf, "test_cli: option -f needs an argument\n"));
+	CHECK_INT(in_child(parse, "t --hop", buf, sizeof(buf)), EX_USAGE);
+	CHECK(starts(buf, "test_cli: option --hop needs an argument\n"));
+	CHECK_STR(strchr(buf, '\n') + 1, usage);
+}
+
+TEST(getopt_help)
+{
+	char buf[2048];
+
+	CHECK_INT(in_child(parse, "t --help", buf, sizeof(buf)), 0);
+	CHECK_STR(buf,
+	    "usage: test_cli [-ahV] [-f fmt] [--hop s] [--start s] "
+	    "[file ...]\n"
+	    "       test_cli -h\n"
+	    "\n"
+	    "  -a, --audio       add audio window records\n"
+	    "  -f, --format fmt  output format:\n"
+	    "                    ndjson or edl\n"
+	    "  -h, --help        print this help and exit\n"
+	    "  -V, --version     print the version and exit\n"
+	    "      --hop s       audio window length (0.1)\n"
+	    "      --start s     start at s seconds\n");
+}
+
 TEST(numbers_in_range)
 {
 	CHECK_NEAR(cli_num("0.25", 0, 1, "-t"), 0.25, 0);
@@ -138,5 +227,8 @@ main(void)
 	RUN(&h, diagnostics);
 	RUN(&h, rerr);
 	RUN(&h, stdout_to_full_device);
+	RUN(&h, getopt_table);
+	RUN(&h, getopt_errors);
+	RUN(&h, getopt_help);
 	return HARNESS_END(&h);
 }

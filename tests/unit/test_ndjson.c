@@ -2,9 +2,14 @@
  * Unit tests of lib/ndjson: the line reader with its names and numbers,
  * the writer's number format, and the bad-input policy.
  */
+#include <sys/wait.h>
+
+#include <fcntl.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "ndjson.h"
@@ -219,6 +224,174 @@ TEST(policy)
 	CHECK_INT(ndj_policy_bad(&p, &e), EX_IOERR);
 }
 
+/* The record loop: counts per record, and a record that asks to stop. */
+struct each_count {
+	int	 recs, idles;
+	long	 lines[8];
+};
+
+static int
+each_rec(void *arg, struct ndj_reader *r, json_t *rec, struct rerr *e)
+{
+	struct each_count *c = arg;
+
+	if (json_object_get(rec, "bad") != NULL)
+		return rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+		    "field 'bad' is present"), -1;
+	if (json_object_get(rec, "fatal") != NULL)
+		return rerr_set(e, EX_SOFTWARE, NULL, 0, "stop"), -1;
+	if (c->recs < 8)
+		c->lines[c->recs] = ndj_line(r);
+	c->recs++;
+	return 0;
+}
+
+static int
+each_idle(void *arg, struct rerr *e)
+{
+	((struct each_count *)arg)->idles++;
+	return 0;
+}
+
+/* Writes s to a new file in the current directory; returns its name. */
+static const char *
+tmpfile_with(const char *name, const char *s)
+{
+	FILE *fp = fopen(name, "w");
+
+	fputs(s, fp);
+	fclose(fp);
+	return name;
+}
+
+TEST(each_policy)
+{
+	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
+	struct each_count c = { 0 };
+	struct ndj_loop l = { .rec = each_rec, .idle = each_idle, .pol = &pol,
+	    .arg = &c };
+	const char *f = tmpfile_with("each.ndjson",
+	    "\xef\xbb\xbf{\"a\":1}\n{\"bad\":1}\nnot json\n\n{\"a\":2}\n");
+	char *argv[] = { (char *)f, (char *)"missing.ndjson", (char *)f };
+
+	/* By default the first bad record stops the run. */
+	CHECK_INT(ndj_each(f, &l), EX_DATAERR);
+	CHECK_INT(c.recs, 1);
+	CHECK_INT(c.idles, 1);
+	CHECK_INT(pol.nrec, 2);
+	/* With --skip-bad: every input, the missing one too, then the rate. */
+	memset(&c, 0, sizeof(c));
+	pol = (struct ndj_policy)NDJ_POLICY_DEFAULT;
+	pol.skip_bad = 1;
+	pol.max_bad_rate = 0.5;
+	CHECK_INT(ndj_each_input(3, argv, &l), EX_NOINPUT);
+	CHECK_INT(c.recs, 4);
+	CHECK_INT(c.lines[0], 1);
+	CHECK_INT(c.lines[1], 5);
+	CHECK_INT(pol.nrec, 8);
+	CHECK_INT(pol.nbad, 4);
+	pol.max_bad_rate = 0.4;
+	CHECK_INT(ndj_policy_end(&pol), EX_DATAERR);
+	/* Any other error stops the run, bad-record policy or not. */
+	tmpfile_with("fatal.ndjson", "{\"a\":1}\n{\"fatal\":1}\n{\"a\":2}\n");
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(ndj_each("fatal.ndjson", &l), EX_SOFTWARE);
+	CHECK_INT(c.recs, 1);
+	/* A directory is an input that cannot be opened. */
+	CHECK_INT(ndj_each(".", &l), EX_NOINPUT);
+	unlink("each.ndjson");
+	unlink("fatal.ndjson");
+}
+
+static int
+long_line(void *arg, struct ndj_reader *r, const char *line, size_t len,
+    struct rerr *e)
+{
+	((struct each_count *)arg)->recs++;
+	return 0;
+}
+
+TEST(each_long_line)
+{
+	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
+	struct each_count c = { 0 };
+	struct ndj_loop l = { .line = long_line, .pol = &pol, .arg = &c,
+	    .max_line = 100 };
+	FILE *fp = fopen("long.ndjson", "w");
+	int i;
+
+	fputs("{\"a\":1}\n", fp);
+	for (i = 0; i < 200000; i++)
+		fputc('x', fp);
+	fputs("\n{\"a\":2}\n", fp);
+	fclose(fp);
+	pol.skip_bad = 1;
+	pol.max_bad_rate = 1;
+	CHECK_INT(ndj_each("long.ndjson", &l), 0);
+	CHECK_INT(c.recs, 2);
+	CHECK_INT(pol.nbad, 1);
+	unlink("long.ndjson");
+}
+
+static int
+echo_rec(void *arg, struct ndj_reader *r, json_t *rec, struct rerr *e)
+{
+	json_object_set_new(rec, "seen", json_integer(ndj_line(r)));
+	ndj_write(stdout, rec);
+	return 0;
+}
+
+/* Reads what is there on fd within ms milliseconds. */
+static int
+read_within(int fd, char *buf, size_t n, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	ssize_t k;
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	if ((k = read(fd, buf, n - 1)) < 0)
+		return -1;
+	buf[k] = '\0';
+	return (int)k;
+}
+
+/*
+ * A filter answers as it reads: a record written into a pipe that stays
+ * open is answered before the input ends (a coprocess).
+ */
+TEST(each_answers_as_it_reads)
+{
+	int in[2], out[2], status;
+	char buf[256];
+	pid_t pid;
+
+	CHECK(pipe(in) == 0 && pipe(out) == 0);
+	if ((pid = fork()) == 0) {
+		struct ndj_policy pol = NDJ_POLICY_DEFAULT;
+		struct ndj_loop l = { .rec = echo_rec, .pol = &pol };
+
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		_exit(ndj_each("-", &l));
+	}
+	close(in[0]);
+	close(out[1]);
+	CHECK(write(in[1], "{\"q\":1}\n", 8) == 8);
+	CHECK_INT(read_within(out[0], buf, sizeof(buf), 2000), 17);
+	CHECK_STR(buf, "{\"q\":1,\"seen\":1}\n");
+	CHECK(write(in[1], "{\"q\":2}\n\n{\"q\":3}", 16) == 16);
+	CHECK_INT(read_within(out[0], buf, sizeof(buf), 2000), 17);
+	CHECK_STR(buf, "{\"q\":2,\"seen\":2}\n");
+	close(in[1]);
+	CHECK_INT(read_within(out[0], buf, sizeof(buf), 2000), 17);
+	CHECK_STR(buf, "{\"q\":3,\"seen\":4}\n");
+	close(out[0]);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int
 main(void)
 {
@@ -235,5 +408,8 @@ main(void)
 	RUN(&h, writer_passes_fields_through);
 	RUN(&h, typed_fields);
 	RUN(&h, policy);
+	RUN(&h, each_policy);
+	RUN(&h, each_long_line);
+	RUN(&h, each_answers_as_it_reads);
 	return HARNESS_END(&h);
 }
