@@ -15,14 +15,16 @@
 
 struct align_opts {
 	const char	*input, *ref, *output, *report;
+	const char	*encoding;	/* of the input, NULL: detect */
 	int		 ref_subs, splits, allow_overlap, keep_removed;
 	int		 audio_stream;	/* -1: choose */
 	int		 verbose;
+	enum sub_fmt	 from;		/* SUB_NONE: detect */
 	enum sub_fmt	 to;		/* SUB_NONE: the input's format */
 	double		 min_conf, penalty;
 };
-#define ALIGN_OPTS_DEFAULT { NULL, NULL, NULL, NULL, 0, 1, 0, 0, -1, 0, \
-	SUB_NONE, 0.15, 5.0 }
+#define ALIGN_OPTS_DEFAULT { NULL, NULL, NULL, NULL, NULL, 0, 1, 0, 0, -1, \
+	0, SUB_NONE, SUB_NONE, 0.15, 5.0 }
 
 /* One cue's interval, before alignment. */
 struct align_cue {

@@ -24,7 +24,8 @@
 #define MAXSPAN	(24 * 3600)
 
 static int
-read_subs(const char *path, struct sub_doc *doc, struct rerr *e)
+read_subs(const char *path, const char *encoding, enum sub_fmt fmt,
+    struct sub_doc *doc, struct rerr *e)
 {
 	struct sub_ropts ro = { 0 };
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
@@ -37,6 +38,8 @@ read_subs(const char *path, struct sub_doc *doc, struct rerr *e)
 	ro.name = cli_name(path);
 	ro.hint = sub_fmt_from_path(path);
 	ro.passthrough = 1;	/* fields of cue records: kept, and "lang" */
+	ro.encoding = encoding;
+	ro.fmt = fmt;
 	rv = sub_read(buf, len, &ro, &pol, doc, e);
 	free(buf);
 	return rv;
@@ -149,7 +152,7 @@ reference_subs(const struct align_opts *o, float **r, long *nr,
 	long i;
 	int rv;
 
-	if ((rv = read_subs(o->ref, &d, e)) != 0 ||
+	if ((rv = read_subs(o->ref, NULL, SUB_NONE, &d, e)) != 0 ||
 	    (rv = cues_of(&d, o->ref, 1, &c, &n, e)) != 0) {
 		sub_doc_free(&d);
 		return rv;
@@ -395,7 +398,7 @@ prepare(const struct align_opts *o, struct sub_doc *doc,
 	long i;
 	int rv;
 
-	if ((rv = read_subs(o->input, doc, e)) != 0 ||
+	if ((rv = read_subs(o->input, o->encoding, o->from, doc, e)) != 0 ||
 	    (rv = cues_of(doc, cli_name(o->input), o->allow_overlap, c, n,
 	    e)) != 0 ||
 	    (rv = reference(o, doc, cue_time(*c, *n), r, mod, flat, nr,
