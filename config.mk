@@ -13,7 +13,8 @@ PKG_CONFIG = pkg-config
 # Every library of the suite.  Tools are linked with --as-needed, so each
 # binary keeps only the shared objects it really uses.
 PKGS	= libavformat libavcodec libavfilter libswscale libswresample \
-	  libavutil jansson sndfile fftw3f fftw3 gsl libpcre2-8
+	  libavutil jansson sndfile fftw3f fftw3 gsl libpcre2-8 \
+	  uchardet libunibreak libxml-2.0
 
 OPT	= -O2 -g
 CFLAGS	= $(OPT) -std=c11 -Wall -Wextra -Wno-unused-parameter \

@@ -1,27 +1,35 @@
 /*
  * sub: the document model, format names and detection, timestamps, and
- * the reader and writer dispatch.  Text decoding is in sub_enc.c, markup
- * conversion in sub_markup.c, the formats in sub_srt.c, sub_vtt.c,
- * sub_ass.c and sub_ndj.c.
+ * the reader and writer dispatch, and the whole-file load and the atomic
+ * save every subtitle tool shares.  Text decoding is in sub_enc.c, markup
+ * conversion in sub_markup.c, the formats in sub_srt.c (and SBV),
+ * sub_vtt.c, sub_ass.c, sub_ttml.c, sub_mdvd.c (MicroDVD), sub_sami.c and
+ * sub_ndj.c.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "atomic.h"
 #include "sub.h"
 
 void
 sub_buf_add(struct sub_buf *b, const char *s, size_t n)
 {
+	if (b->oom)
+		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		char *p;
 
-		while (cap < b->len + n + 1)
+		while (cap < b->len + n + 1 && cap < ((size_t)-1) / 4)
 			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			abort();	/* out of memory: nothing sane to do */
+		if (cap < b->len + n + 1 || (p = realloc(b->p, cap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
 		b->p = p;
 		b->cap = cap;
 	}
@@ -50,6 +58,20 @@ sub_buf_free(struct sub_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->oom = 0;
+}
+
+int
+sub_buf_flush(struct sub_buf *b, FILE *fp)
+{
+	if (b->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (b->len > 0 && fwrite(b->p, 1, b->len, fp) != b->len)
+		return -1;
+	b->len = 0;
+	return 0;
 }
 
 static const struct {
@@ -59,6 +81,9 @@ static const struct {
 	{ "srt", SUB_SRT }, { "vtt", SUB_VTT }, { "webvtt", SUB_VTT },
 	{ "ass", SUB_ASS }, { "ssa", SUB_SSA }, { "ndjson", SUB_NDJSON },
 	{ "jsonl", SUB_NDJSON }, { "json", SUB_NDJSON },
+	{ "ttml", SUB_TTML }, { "dfxp", SUB_TTML }, { "sbv", SUB_SBV },
+	{ "microdvd", SUB_MICRODVD }, { "sub", SUB_MICRODVD },
+	{ "sami", SUB_SAMI }, { "smi", SUB_SAMI },
 };
 
 enum sub_fmt
@@ -81,6 +106,10 @@ sub_fmt_name(enum sub_fmt f)
 	case SUB_ASS:	 return "ass";
 	case SUB_SSA:	 return "ssa";
 	case SUB_NDJSON: return "ndjson";
+	case SUB_TTML:	 return "ttml";
+	case SUB_SBV:	 return "sbv";
+	case SUB_MICRODVD: return "microdvd";
+	case SUB_SAMI:	 return "sami";
 	default:	 return "none";
 	}
 }
@@ -96,6 +125,9 @@ sub_fmt_from_path(const char *path)
 	slash = strrchr(path, '/');
 	if (dot == NULL || (slash != NULL && dot < slash))
 		return SUB_NONE;
+	/* An .xml file is as likely TTML as anything (sub_detect checks). */
+	if (strcasecmp(dot + 1, "xml") == 0)
+		return SUB_TTML;
 	return sub_fmt_parse(dot + 1);
 }
 
@@ -124,24 +156,48 @@ sub_doc_add(struct sub_doc *doc, enum sub_type t, long line)
 	return it;
 }
 
+char *
+sub_doc_ndup(struct sub_doc *doc, const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL) {
+		doc->oom = 1;
+		return NULL;
+	}
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+sub_doc_dup(struct sub_doc *doc, const char *s)
+{
+	return sub_doc_ndup(doc, s, strlen(s));
+}
+
+void
+sub_item_free(struct sub_item *it)
+{
+	free(it->text);
+	free(it->id);
+	free(it->settings);
+	free(it->region);
+	free(it->style);
+	free(it->actor);
+	free(it->effect);
+	if (it->rec != NULL)
+		json_decref(it->rec);
+	memset(it, 0, sizeof(*it));
+}
+
 void
 sub_doc_free(struct sub_doc *doc)
 {
 	size_t i;
 
-	for (i = 0; i < doc->n; i++) {
-		struct sub_item *it = &doc->v[i];
-
-		free(it->text);
-		free(it->id);
-		free(it->settings);
-		free(it->region);
-		free(it->style);
-		free(it->actor);
-		free(it->effect);
-		if (it->rec != NULL)
-			json_decref(it->rec);
-	}
+	for (i = 0; i < doc->n; i++)
+		sub_item_free(&doc->v[i]);
 	free(doc->v);
 	memset(doc, 0, sizeof(*doc));
 }
@@ -269,6 +325,87 @@ srt_timing_like(const char *p, size_t n)
 	    memchr(p, ':', (size_t)(arrow - p)) != NULL;
 }
 
+/* Digits at p (at most n bytes); returns how many. */
+static size_t
+ndigits(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	return i;
+}
+
+/* Does line look like an SBV timing line "H:MM:SS.mmm,H:MM:SS.mmm"? */
+static int
+sbv_timing_like(const char *p, size_t n)
+{
+	size_t i = 0, k, part;
+
+	for (part = 0; part < 2; part++) {
+		if ((k = ndigits(p + i, n - i)) < 1 || i + k >= n ||
+		    p[i + k] != ':')
+			return 0;
+		i += k + 1;
+		if (ndigits(p + i, n - i) != 2 || i + 2 >= n || p[i + 2] != ':')
+			return 0;
+		i += 3;
+		if (ndigits(p + i, n - i) != 2 || i + 2 >= n || p[i + 2] != '.')
+			return 0;
+		i += 3;
+		if ((k = ndigits(p + i, n - i)) < 1)
+			return 0;
+		i += k;
+		if (part == 0 && (i >= n || p[i++] != ','))
+			return 0;
+	}
+	return 1;
+}
+
+/* Does line start with a MicroDVD "{start}{end}" (end may be empty)? */
+static int
+mdvd_like(const char *p, size_t n)
+{
+	size_t i = 0, k;
+
+	if (n < 4 || p[0] != '{')
+		return 0;
+	if ((k = ndigits(p + 1, n - 1)) < 1 || 1 + k >= n || p[1 + k] != '}')
+		return 0;
+	i = k + 2;
+	if (i >= n || p[i] != '{')
+		return 0;
+	k = ndigits(p + i + 1, n - i - 1);
+	return i + 1 + k < n && p[i + 1 + k] == '}';
+}
+
+/* Case-blind memmem. */
+static const char *
+memcasemem(const char *h, size_t hn, const char *needle)
+{
+	size_t nn = strlen(needle), i;
+
+	for (i = 0; i + nn <= hn; i++)
+		if (strncasecmp(h + i, needle, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* XML markup: TTML (by its namespace), SAMI, or SUB_NONE. */
+static enum sub_fmt
+detect_markup(const char *text, size_t len, enum sub_fmt hint)
+{
+	size_t lim = len < 8192 ? len : 8192;
+
+	if (memcasemem(text, lim, "<sami") != NULL)
+		return SUB_SAMI;
+	if (memmem(text, lim, "<tt", 3) != NULL &&
+	    (memmem(text, lim, "http://www.w3.org/ns/ttml", 25) != NULL ||
+	    memmem(text, lim, "http://www.w3.org/2006/", 23) != NULL))
+		return SUB_TTML;
+	return hint == SUB_TTML || hint == SUB_SAMI ? hint : SUB_NONE;
+}
+
 enum sub_fmt
 sub_detect(const char *text, size_t len, enum sub_fmt hint)
 {
@@ -279,8 +416,12 @@ sub_detect(const char *text, size_t len, enum sub_fmt hint)
 	p = first_line(text, len, &n);
 	if (n >= 6 && memcmp(p, "WEBVTT", 6) == 0)
 		return SUB_VTT;
+	if (mdvd_like(p, n))
+		return SUB_MICRODVD;
 	if (n >= 1 && p[0] == '{')
 		return SUB_NDJSON;
+	if (n >= 1 && p[0] == '<')
+		return detect_markup(p, (size_t)(end - p), hint);
 	if (n >= 1 && p[0] == '[') {
 		/* An ASS/SSA section header; v4 (SSA) or v4+ (ASS) styles. */
 		const char *s = memmem(text, len, "[V4 Styles]", 11);
@@ -290,16 +431,92 @@ sub_detect(const char *text, size_t len, enum sub_fmt hint)
 			return SUB_SSA;
 		return hint == SUB_SSA ? SUB_SSA : SUB_ASS;
 	}
-	/* SRT: a timing line within the first few lines (whatever the name). */
+	/* SRT or SBV: a timing line within the first few lines. */
 	for (lines = 0; p < end && lines < 8; lines++) {
 		const char *q = memchr(p, '\n', (size_t)(end - p));
 
 		n = q ? (size_t)(q - p) : (size_t)(end - p);
 		if (srt_timing_like(p, n))
 			return SUB_SRT;
+		if (sbv_timing_like(p, n))
+			return SUB_SBV;
 		p = q ? q + 1 : end;
 	}
 	return hint;
+}
+
+/* Only white space (and a UTF-8 BOM) in s? */
+static int
+all_blank(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n' && s[i] != '\f')
+			return 0;
+	return 1;
+}
+
+/*
+ * The encoding an XML declaration at the start of buf names, when it is
+ * one of the byte-compatible ones (UTF-16 and UTF-32 have their BOM or
+ * their NULs), copied into enc.  NULL when there is none.
+ */
+static const char *
+xml_encoding(const char *buf, size_t len, char *enc, size_t size)
+{
+	const char *p, *q, *end;
+	size_t lim = len < 256 ? len : 256;
+
+	if (lim < 6 || memcmp(buf, "<?xml", 5) != 0 ||
+	    (end = memmem(buf, lim, "?>", 2)) == NULL ||
+	    (p = memmem(buf, (size_t)(end - buf), "encoding", 8)) == NULL)
+		return NULL;
+	for (p += 8; p < end && (*p == ' ' || *p == '='); p++)
+		;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return NULL;
+	q = memchr(p + 1, *p, (size_t)(end - p - 1));
+	if (q == NULL || (size_t)(q - p) >= size || q == p + 1)
+		return NULL;
+	memcpy(enc, p + 1, (size_t)(q - p - 1));
+	enc[q - p - 1] = '\0';
+	if (strncasecmp(enc, "UTF-", 4) == 0 || strncasecmp(enc, "UCS", 3) == 0)
+		return NULL;
+	return enc;
+}
+
+/* Reads decoded text in format f. */
+static int
+read_as(enum sub_fmt f, char *text, size_t tlen, const char *name,
+    const struct sub_ropts *o, struct ndj_policy *pol, struct sub_doc *doc,
+    struct rerr *e)
+{
+	int rv;
+
+	switch (f) {
+	case SUB_SRT:
+		return sub_read_srt(text, tlen, name, pol, doc, e);
+	case SUB_SBV:
+		return sub_read_sbv(text, tlen, name, pol, doc, e);
+	case SUB_VTT:
+		return sub_read_vtt(text, tlen, name, pol, doc, e);
+	case SUB_ASS:
+	case SUB_SSA:
+		rv = sub_read_ass(text, tlen, name, pol, doc, e);
+		if (doc->fmt == SUB_ASS && f == SUB_SSA)
+			doc->fmt = SUB_SSA;
+		return rv;
+	case SUB_NDJSON:
+		doc->keep_rec = o->passthrough;
+		return sub_read_ndjson(text, tlen, name, pol, doc, e);
+	default:
+		return rerr_set(e, EX_DATAERR, name, 1,
+		    "cannot tell the subtitle format (use -i)");
+	}
 }
 
 int
@@ -307,11 +524,13 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
     struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
 {
 	const char *name = o->name ? o->name : CLI_STDIN_NAME;
-	char *text = NULL;
+	struct sub_ropts ro = *o;
+	char *text = NULL, xenc[64];
 	size_t tlen = 0, i;
 	enum sub_fmt f = o->fmt;
 	int rv;
 
+	ro.name = name;
 	/* WebVTT is UTF-8 by definition: tell the decoder, if we can. */
 	if (f == SUB_NONE && o->encoding == NULL && len >= 6 &&
 	    (memcmp(buf, "WEBVTT", 6) == 0 ||
@@ -325,42 +544,97 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 	    buf[i] == '\r' || buf[i] == '\n'); i++)
 		;
 	if (o->encoding == NULL && (f == SUB_NDJSON || (f == SUB_NONE &&
-	    i < len && buf[i] == '{'))) {
+	    i + 1 < len && buf[i] == '{' && buf[i + 1] == '"'))) {
 		doc->keep_rec = o->passthrough;
-		return sub_read_ndjson((char *)buf, len, name, pol, doc, e);
+		rv = sub_read_ndjson((char *)buf, len, name, pol, doc, e);
+		goto out;
 	}
-	rv = sub_decode(buf, len, o->encoding, f, name, &text, &tlen, NULL,
-	    e);
+	if (o->encoding == NULL)
+		ro.encoding = xml_encoding(buf, len, xenc, sizeof(xenc));
+	rv = sub_decode(buf, len, &ro, f, &text, &tlen, NULL, e);
 	if (rv != 0)
 		return rv;
+	if (all_blank(text, tlen)) {
+		free(text);
+		return rerr_set(e, EX_DATAERR, name, 0, "empty input");
+	}
 	if (f == SUB_NONE)
 		f = sub_detect(text, tlen, o->hint);
-	if (f == SUB_NONE && text[strspn(text, " \t\n")] == '\0')
-		f = SUB_NDJSON;	/* nothing at all: an empty record stream */
-	switch (f) {
-	case SUB_SRT:
-		rv = sub_read_srt(text, tlen, name, pol, doc, e);
-		break;
-	case SUB_VTT:
-		rv = sub_read_vtt(text, tlen, name, pol, doc, e);
-		break;
-	case SUB_ASS:
-	case SUB_SSA:
-		rv = sub_read_ass(text, tlen, name, pol, doc, e);
-		if (doc->fmt == SUB_ASS && f == SUB_SSA)
-			doc->fmt = SUB_SSA;
-		break;
-	case SUB_NDJSON:
-		doc->keep_rec = o->passthrough;
-		rv = sub_read_ndjson(text, tlen, name, pol, doc, e);
-		break;
-	default:
-		rv = rerr_set(e, EX_DATAERR, name, 1,
-		    "cannot tell the subtitle format (use -i)");
-		break;
-	}
+	rv = read_as(f, text, tlen, name, &ro, pol, doc, e);
 	free(text);
+out:
+	if (rv == 0 && doc->oom)
+		rv = rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 	return rv;
+}
+
+void
+sub_warn_stderr(void *arg, const struct rerr *w)
+{
+	(void)arg;
+	cli_report(w);
+}
+
+int
+sub_load(const char *path, const struct sub_ropts *o,
+    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
+{
+	struct sub_ropts ro = *o;
+	char *buf = NULL;
+	size_t len = 0;
+	int rv;
+
+	if ((rv = cli_slurp(path, &buf, &len, e)) != 0)
+		return rv;
+	if (ro.name == NULL)
+		ro.name = cli_name(path);
+	if (ro.hint == SUB_NONE)
+		ro.hint = sub_fmt_from_path(path);
+	rv = sub_read(buf, len, &ro, pol, doc, e);
+	free(buf);
+	return rv;
+}
+
+int
+sub_save_with(const char *path, int (*fn)(FILE *fp, void *arg), void *arg,
+    struct rerr *e)
+{
+	struct atomic_file *af = NULL;
+	FILE *fp;
+	int err;
+
+	if ((fp = atomic_open_output(path, &af, e)) == NULL)
+		return e->code;
+	if (fn(fp, arg) != 0 || (af != NULL && ferror(fp))) {
+		err = errno;	/* before atomic_close_output clobbers it */
+		if (af == NULL)
+			return 0;	/* stdout: cli_finish reports it */
+		atomic_close_output(af, 0, e);
+		return rerr_set(e, EX_IOERR, path, 0, "%s", strerror(err));
+	}
+	return atomic_close_output(af, 1, e);
+}
+
+struct save_doc {
+	const struct sub_doc	*doc;
+	enum sub_fmt		 f;
+};
+
+static int
+save_doc(FILE *fp, void *arg)
+{
+	const struct save_doc *s = arg;
+
+	return sub_write(fp, s->doc, s->f);
+}
+
+int
+sub_save(const char *path, const struct sub_doc *doc, enum sub_fmt f,
+    struct rerr *e)
+{
+	struct save_doc s = { doc, f };
+
+	return sub_save_with(path, save_doc, &s, e);
 }
 
 int
@@ -374,25 +648,9 @@ sub_write(FILE *fp, const struct sub_doc *doc, enum sub_fmt f)
 	case SUB_ASS:
 	case SUB_SSA:
 		return sub_write_ass(fp, doc, f);
+	case SUB_SBV:
+		return sub_write_sbv(fp, doc);
 	default:
 		return sub_write_ndjson(fp, doc);
 	}
-}
-
-char *
-sub_strdup(const char *s)
-{
-	return sub_strndup(s, strlen(s));
-}
-
-char *
-sub_strndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p == NULL)
-		abort();	/* out of memory: nothing sane to do */
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
 }

@@ -102,11 +102,13 @@ ass_int(const char *s, size_t n)
 
 /* Copies text replacing "\N" with a newline. */
 static char *
-ass_text_in(const char *s, size_t n)
+ass_text_in(struct sub_doc *doc, const char *s, size_t n)
 {
-	char *out = sub_strndup(s, n), *o = out;
+	char *out = sub_doc_ndup(doc, s, n), *o = out;
 	size_t i;
 
+	if (out == NULL)
+		return NULL;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'N') {
 			*o++ = '\n';
@@ -123,7 +125,8 @@ ass_text_in(const char *s, size_t n)
  * fmt (nf fields).  Returns 0 or -1 when there are too few commas.
  */
 static int
-ass_event(struct sub_item *it, const char *s, const int *fmt, int nf)
+ass_event(struct sub_doc *doc, struct sub_item *it, const char *s,
+    const int *fmt, int nf)
 {
 	const char *beg[32], *fend[32], *p, *q;
 	int ti = -1, i;
@@ -173,11 +176,11 @@ ass_event(struct sub_item *it, const char *s, const int *fmt, int nf)
 			break;
 		case F_STYLE:	/* a field named twice: the last one counts */
 			free(it->style);
-			it->style = sub_strndup(beg[i], n);
+			it->style = sub_doc_ndup(doc, beg[i], n);
 			break;
 		case F_NAME:
 			free(it->actor);
-			it->actor = sub_strndup(beg[i], n);
+			it->actor = sub_doc_ndup(doc, beg[i], n);
 			break;
 		case F_ML:
 			it->margin_l = ass_int(beg[i], n);
@@ -190,11 +193,11 @@ ass_event(struct sub_item *it, const char *s, const int *fmt, int nf)
 			break;
 		case F_EFFECT:
 			free(it->effect);
-			it->effect = sub_strndup(beg[i], n);
+			it->effect = sub_doc_ndup(doc, beg[i], n);
 			break;
 		case F_TEXT:
 			free(it->text);
-			it->text = ass_text_in(beg[i], n);
+			it->text = ass_text_in(doc, beg[i], n);
 			break;
 		default:
 			break;
@@ -234,7 +237,7 @@ sub_read_ass(char *text, size_t len, const char *name,
 	doc->fmt = doc->markup = SUB_ASS;
 	memcpy(fmt, deffmt, sizeof(deffmt));
 	if (sub_doc_add(doc, SUB_HEADER, 1) == NULL)
-		abort();
+		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 	while ((line = sub_nextline(&p, end, &lineno)) != NULL) {
 		struct sub_item *it;
 		const char *v;
@@ -243,7 +246,8 @@ sub_read_ass(char *text, size_t len, const char *name,
 		if (is_section(line)) {
 			if (sec != 0) {
 				rtrim_nl(&sb);
-				doc->v[sec].text = sub_strdup(sb.p);
+				doc->v[sec].text = sub_doc_dup(doc,
+				    sb.p ? sb.p : "");
 				sec = 0;
 			}
 			if (strncasecmp(line, "[Events]", 8) == 0) {
@@ -256,7 +260,7 @@ sub_read_ass(char *text, size_t len, const char *name,
 				state = 2;
 				if (sub_doc_add(doc, SUB_SECTION, lineno) ==
 				    NULL)
-					abort();
+					goto oom;
 				sec = doc->n - 1;
 				sb.len = 0;
 				sub_buf_puts(&sb, line);
@@ -303,19 +307,16 @@ sub_read_ass(char *text, size_t len, const char *name,
 			v = line + 8, r = SUB_COMMENT;
 		else {
 			if ((it = sub_doc_add(doc, SUB_NOTE, lineno)) == NULL)
-				abort();
-			it->text = sub_strdup(line);
+				goto oom;
+			it->text = sub_doc_dup(doc, line);
 			continue;
 		}
 		while (*v == ' ')
 			v++;
 		if ((it = sub_doc_add(doc, (enum sub_type)r, lineno)) == NULL)
-			abort();
-		if ((r = ass_event(it, v, fmt, nf)) != 0) {
-			free(it->style);
-			free(it->actor);
-			free(it->effect);
-			free(it->text);
+			goto oom;
+		if ((r = ass_event(doc, it, v, fmt, nf)) != 0) {
+			sub_item_free(it);
 			doc->n--;
 			rerr_set(e, EX_DATAERR, name, lineno, r == -2 ?
 			    "bad time in event line" :
@@ -332,12 +333,18 @@ sub_read_ass(char *text, size_t len, const char *name,
 	}
 	if (sec != 0) {
 		rtrim_nl(&sb);
-		doc->v[sec].text = sub_strdup(sb.p);
+		doc->v[sec].text = sub_doc_dup(doc, sb.p ? sb.p : "");
 	}
+	if (sb.oom || hb.oom)
+		doc->oom = 1;
 	sub_buf_free(&sb);
 	rtrim_nl(&hb);
-	doc->v[0].text = hb.p ? hb.p : sub_strdup("");
+	doc->v[0].text = hb.p ? hb.p : sub_doc_dup(doc, "");
 	return rv;
+oom:
+	sub_buf_free(&sb);
+	sub_buf_free(&hb);
+	return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 }
 
 static const char ass_default_header[] =
@@ -440,10 +447,11 @@ sub_write_ass(FILE *fp, const struct sub_doc *doc, enum sub_fmt f)
 		default:
 			break;
 		}
-		if (b.len >= 65536) {
-			if (fwrite(b.p, 1, b.len, fp) != b.len)
-				rv = -1;
-			b.len = 0;
+		if (t.oom)
+			b.oom = 1;
+		if (b.len >= 65536 && sub_buf_flush(&b, fp) != 0) {
+			rv = -1;
+			break;
 		}
 	}
 	for (i = 0; i < doc->n; i++)
@@ -453,7 +461,7 @@ sub_write_ass(FILE *fp, const struct sub_doc *doc, enum sub_fmt f)
 			sub_buf_puts(&b, doc->v[i].text);
 			sub_buf_putc(&b, '\n');
 		}
-	if (b.len > 0 && fwrite(b.p, 1, b.len, fp) != b.len)
+	if (rv == 0 && sub_buf_flush(&b, fp) != 0)
 		rv = -1;
 	sub_buf_free(&b);
 	sub_buf_free(&t);

@@ -1,33 +1,47 @@
 /*
  * sub_enc: subtitle bytes to UTF-8 text with '\n' line ends.
  *
- * Order of evidence: an explicit --encoding (iconv), a byte order mark
- * (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE), UTF-16 without a BOM when every
- * other byte of the start is NUL, valid UTF-8, and last single-byte text
- * as CP1252 (a superset of the printable Latin-1 that old Windows subtitle
- * tools wrote).  WebVTT is UTF-8 by definition, so for it invalid bytes
- * become U+FFFD instead.  CRLF and lone CR become LF; NUL becomes U+FFFD.
+ * Order of evidence, over the whole file:
+ *  1. an explicit encoding (-e, any iconv(3) name);
+ *  2. a byte order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
+ *  3. UTF-16 without a BOM, when every other byte of the start is NUL;
+ *  4. UTF-8: valid UTF-8; or UTF-8 with a few invalid bytes, when the
+ *     valid multi-byte sequences outnumber the invalid bytes four to one
+ *     (a stray byte in a UTF-8 file, not a legacy file that happens to
+ *     hold a valid pair); WebVTT is UTF-8 by definition whatever it holds;
+ *  5. uchardet(3), Mozilla's universal charset detector, over all the
+ *     bytes: CP1251, CP1250, GBK/GB18030, Shift-JIS, Big5, EUC-KR,
+ *     ISO-8859-7 and the rest of what it knows;
+ *  6. CP1252 when uchardet has no answer (what old Windows subtitle tools
+ *     wrote; a superset of the printable Latin-1, which is read as CP1252
+ *     too, since its C1 controls never mean anything in a subtitle).
+ * Bytes invalid in the encoding chosen become U+FFFD, each line with one
+ * reported through o->warn with its line number (the first few, then a
+ * count).  CRLF and lone CR become LF; NUL becomes U+FFFD.
  */
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <uchardet.h>
 
 #include "sub.h"
 
-/* CP1252 0x80..0x9f; the five undefined bytes map to their C1 codes. */
-static const unsigned short cp1252[32] = {
-	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
-};
+/* Lines with invalid bytes reported one by one; the rest are counted. */
+#define SUB_ENC_WARN_LINES	5
 
-/* Appends code point c as UTF-8, and line ends as '\n'. */
+/* The decoded text: code points in as UTF-8, line ends as '\n'. */
 struct out {
 	char	*p;
 	size_t	 len, cap;
 	int	 cr;		/* last code point was CR */
+	long	 line;		/* current output line, from 1 */
+	long	 badline;	/* last line with an invalid byte reported */
+	long	 nbadlines;	/* lines with invalid bytes */
+	const struct sub_ropts *o;
+	const char *enc;
 };
 
 static int
@@ -47,6 +61,7 @@ out_grow(struct out *o, size_t n)
 	return 0;
 }
 
+/* Appends c; room for 4 bytes must have been made. */
 static void
 out_cp(struct out *o, unsigned long c)
 {
@@ -59,6 +74,8 @@ out_cp(struct out *o, unsigned long c)
 	o->cr = c == '\r';
 	if (c == '\r')
 		c = '\n';
+	if (c == '\n')
+		o->line++;
 	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		c = 0xfffd;
 	p = o->p + o->len;
@@ -80,6 +97,23 @@ out_cp(struct out *o, unsigned long c)
 		p[2] = (char)(0x80 | ((c >> 6) & 0x3f));
 		p[3] = (char)(0x80 | (c & 0x3f));
 		o->len += 4;
+	}
+}
+
+/* An invalid byte b at the current line: U+FFFD, and a warning. */
+static void
+out_bad(struct out *o, unsigned b)
+{
+	out_cp(o, 0xfffd);
+	if (o->badline == o->line)
+		return;
+	o->badline = o->line;
+	if (++o->nbadlines <= SUB_ENC_WARN_LINES && o->o->warn != NULL) {
+		struct rerr w = { 0 };
+
+		rerr_set(&w, EX_DATAERR, o->o->name, o->line,
+		    "invalid %s byte 0x%02X replaced by U+FFFD", o->enc, b);
+		o->o->warn(o->o->warn_arg, &w);
 	}
 }
 
@@ -119,22 +153,27 @@ utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
 	return k;
 }
 
-static int
-utf8_valid(const unsigned char *s, size_t n)
+/* Counts valid multi-byte sequences and invalid bytes of s. */
+static void
+utf8_census(const unsigned char *s, size_t n, size_t *good, size_t *bad)
 {
 	size_t i = 0, k;
 	unsigned long c;
 
+	*good = *bad = 0;
 	while (i < n) {
 		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if ((k = utf8_seq(s + i, n - i, &c)) == 0)
-			return 0;
-		i += k;
+		if ((k = utf8_seq(s + i, n - i, &c)) == 0) {
+			(*bad)++;
+			i++;
+		} else {
+			(*good)++;
+			i += k;
+		}
 	}
-	return 1;
 }
 
 /* UTF-16 without BOM: NULs at one parity in most of the first 4 KiB. */
@@ -159,169 +198,251 @@ utf16_evident(const unsigned char *s, size_t n, int *le)
 	return 0;
 }
 
+/* UTF-8 from s, invalid bytes as U+FFFD. */
+static int
+decode_utf8(const unsigned char *s, size_t len, struct out *o)
+{
+	size_t i = 0, k;
+	unsigned long c;
+
+	if (out_grow(o, len * 3 + 4) != 0)
+		return -1;
+	while (i < len) {
+		if (s[i] < 0x80 && s[i] != '\r' && s[i] != '\n' && s[i] != 0 &&
+		    !o->cr) {
+			o->p[o->len++] = (char)s[i++];
+			continue;
+		}
+		if ((k = utf8_seq(s + i, len - i, &c)) == 0) {
+			out_bad(o, s[i]);
+			i++;
+			continue;
+		}
+		out_cp(o, c);
+		i += k;
+	}
+	return 0;
+}
+
+/* UTF-16 (le or big endian) or UTF-32 (width 4) from s. */
+static int
+decode_utf16_32(const unsigned char *s, size_t len, int le, int width,
+    struct out *o)
+{
+	size_t i;
+
+	if (out_grow(o, len * 2 + 4) != 0)
+		return -1;
+	for (i = 0; i + (size_t)width <= len; i += (size_t)width) {
+		unsigned long c, d;
+
+		if (width == 4) {
+			c = le ? (unsigned long)s[i] |
+			    (unsigned long)s[i + 1] << 8 |
+			    (unsigned long)s[i + 2] << 16 |
+			    (unsigned long)s[i + 3] << 24 :
+			    (unsigned long)s[i + 3] |
+			    (unsigned long)s[i + 2] << 8 |
+			    (unsigned long)s[i + 1] << 16 |
+			    (unsigned long)s[i] << 24;
+			out_cp(o, c);
+			continue;
+		}
+		c = le ? (unsigned long)s[i] | (unsigned long)s[i + 1] << 8 :
+		    (unsigned long)s[i + 1] | (unsigned long)s[i] << 8;
+		if (c >= 0xd800 && c <= 0xdbff && i + 4 <= len) {
+			d = le ? (unsigned long)s[i + 2] |
+			    (unsigned long)s[i + 3] << 8 :
+			    (unsigned long)s[i + 3] |
+			    (unsigned long)s[i + 2] << 8;
+			if (d >= 0xdc00 && d <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (d - 0xdc00);
+				i += 2;
+			}
+		}
+		out_cp(o, c);
+	}
+	if (i < len)
+		out_bad(o, s[i]);
+	return 0;
+}
+
+/*
+ * Converts with iconv(3); a byte the encoding does not allow becomes
+ * U+FFFD and the conversion goes on.  Returns 0, or a status with e
+ * filled (an unknown encoding is a usage error).
+ */
 static int
 decode_iconv(const char *buf, size_t len, const char *enc, struct out *o,
-    const char *name, struct rerr *e)
+    struct rerr *e)
 {
 	iconv_t cd = iconv_open("UTF-8", enc);
 	char *in = (char *)buf, tmp[4096];
 	size_t inleft = len;
+	int rv = 0;
 
 	if (cd == (iconv_t)-1)
 		return rerr_set(e, EX_USAGE, NULL, 0,
 		    "unknown encoding '%s'", enc);
 	while (inleft > 0) {
 		char *op = tmp;
-		size_t oleft = sizeof(tmp), r;
+		size_t oleft = sizeof(tmp), r, n, i = 0, k;
+		const unsigned char *s = (const unsigned char *)tmp;
+		unsigned long c;
+		int bad = 0;
 
 		r = iconv(cd, &in, &inleft, &op, &oleft);
-		if (r == (size_t)-1 && errno != E2BIG) {
-			iconv_close(cd);
-			return rerr_set(e, EX_DATAERR, name, 0,
-			    "invalid %s at byte %zu", enc,
-			    (size_t)(in - buf));
-		}
+		if (r == (size_t)-1 && errno != E2BIG)
+			bad = errno == EINVAL ? 2 : 1;	/* 2: cut at the end */
 		/* Re-decode the UTF-8 to normalise line ends and NULs. */
-		{
-			const unsigned char *s = (const unsigned char *)tmp;
-			size_t n = (size_t)(op - tmp), i = 0, k;
-			unsigned long c;
-
-			if (out_grow(o, n * 2) != 0) {
-				iconv_close(cd);
-				return rerr_set(e, EX_SOFTWARE, name, 0,
-				    "out of memory");
-			}
-			while (i < n) {
-				k = utf8_seq(s + i, n - i, &c);
-				if (k == 0)	/* cut at buffer end: rare */
-					k = 1, c = 0xfffd;
-				out_cp(o, c);
-				i += k;
-			}
+		n = (size_t)(op - tmp);
+		if (out_grow(o, n * 3 + 8) != 0) {
+			rv = -1;
+			break;
+		}
+		while (i < n) {
+			if ((k = utf8_seq(s + i, n - i, &c)) == 0)
+				k = 1, c = 0xfffd;
+			out_cp(o, c);
+			i += k;
+		}
+		if (bad) {
+			out_bad(o, (unsigned char)*in);
+			if (bad == 2)
+				break;
+			in++;
+			inleft--;
+			iconv(cd, NULL, NULL, NULL, NULL);
 		}
 	}
 	iconv_close(cd);
-	return 0;
+	return rv;
+}
+
+/*
+ * The charset uchardet finds in all of s, as an iconv name, or NULL when
+ * it has no answer.  Latin-1 is read as CP1252 (see the top).
+ */
+static const char *
+detect(const char *s, size_t n, char *name, size_t size)
+{
+	uchardet_t u = uchardet_new();
+	const char *cs;
+
+	if (u == NULL)
+		return NULL;
+	if (uchardet_handle_data(u, s, n) != 0) {
+		uchardet_delete(u);
+		return NULL;
+	}
+	uchardet_data_end(u);
+	cs = uchardet_get_charset(u);
+	if (cs == NULL || *cs == '\0' || strcasecmp(cs, "ASCII") == 0)
+		cs = NULL;
+	else if (strcasecmp(cs, "ISO-8859-1") == 0)
+		cs = "CP1252";
+	if (cs != NULL)
+		snprintf(name, size, "%s", cs);
+	uchardet_delete(u);
+	return cs != NULL ? name : NULL;
 }
 
 int
-sub_decode(const char *buf, size_t len, const char *encoding,
-    enum sub_fmt fmt, const char *name, char **out, size_t *outlen,
-    const char **used, struct rerr *e)
+sub_decode(const char *buf, size_t len, const struct sub_ropts *ro,
+    enum sub_fmt fmt, char **out, size_t *outlen, char *used,
+    struct rerr *e)
 {
+	static const char *const names[] = { "UTF-8", "UTF-16LE",
+		"UTF-16BE", "UTF-32LE", "UTF-32BE", "CP1252" };
 	const unsigned char *s = (const unsigned char *)buf;
+	const char *name = ro->name ? ro->name : CLI_STDIN_NAME;
 	struct out o = { 0 };
-	const char *enc = "UTF-8";
-	size_t i;
-	int le;
+	char det[64];
+	const char *enc = names[0];
+	size_t good, bad;
+	int rv = 0, le;
 
-	if (encoding != NULL) {
-		int rv = decode_iconv(buf, len, encoding, &o, name, e);
-
-		if (rv != 0) {
+	o.line = 1;
+	o.o = ro;
+	if (ro->encoding != NULL) {
+		o.enc = enc = ro->encoding;
+		rv = decode_iconv(buf, len, enc, &o, e);
+		if (rv > 0) {
 			free(o.p);
 			return rv;
 		}
-		enc = encoding;
 		/* A BOM the conversion kept. */
-		if (o.len >= 3 && memcmp(o.p, "\xef\xbb\xbf", 3) == 0) {
+		if (rv == 0 && o.len >= 3 &&
+		    memcmp(o.p, "\xef\xbb\xbf", 3) == 0) {
 			memmove(o.p, o.p + 3, o.len - 3);
 			o.len -= 3;
 		}
 		goto done;
 	}
-	if (out_grow(&o, len * 3 + 16) != 0)
-		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
-	if ((len >= 4 && memcmp(s, "\xff\xfe\0\0", 4) == 0) ||
-	    (len >= 4 && memcmp(s, "\0\0\xfe\xff", 4) == 0)) {
-		int little = s[0] == 0xff;
-
-		enc = little ? "UTF-32LE" : "UTF-32BE";
-		if (out_grow(&o, len) != 0)
-			goto oom;
-		for (i = 4; i + 4 <= len; i += 4) {
-			unsigned long c = little ?
-			    (unsigned long)s[i] | (unsigned long)s[i + 1] << 8 |
-			    (unsigned long)s[i + 2] << 16 |
-			    (unsigned long)s[i + 3] << 24 :
-			    (unsigned long)s[i + 3] | (unsigned long)s[i + 2] << 8 |
-			    (unsigned long)s[i + 1] << 16 |
-			    (unsigned long)s[i] << 24;
-			out_cp(&o, c);
-		}
-		if (i < len)
-			out_cp(&o, 0xfffd);
+	if (len >= 4 && (memcmp(s, "\xff\xfe\0\0", 4) == 0 ||
+	    memcmp(s, "\0\0\xfe\xff", 4) == 0)) {
+		o.enc = enc = names[s[0] == 0xff ? 3 : 4];
+		rv = decode_utf16_32(s + 4, len - 4, s[0] == 0xff, 4, &o);
 		goto done;
 	}
-	le = -1;
-	if (len >= 2 && s[0] == 0xff && s[1] == 0xfe)
-		le = 1, i = 2;
-	else if (len >= 2 && s[0] == 0xfe && s[1] == 0xff)
-		le = 0, i = 2;
-	else if (utf16_evident(s, len, &le))
-		i = 0;
-	if (le >= 0) {
-		enc = le ? "UTF-16LE" : "UTF-16BE";
-		for (; i + 2 <= len; i += 2) {
-			unsigned long c = le ? (unsigned long)s[i] |
-			    (unsigned long)s[i + 1] << 8 :
-			    (unsigned long)s[i + 1] | (unsigned long)s[i] << 8;
-
-			if (c >= 0xd800 && c <= 0xdbff && i + 4 <= len) {
-				unsigned long d = le ?
-				    (unsigned long)s[i + 2] |
-				    (unsigned long)s[i + 3] << 8 :
-				    (unsigned long)s[i + 3] |
-				    (unsigned long)s[i + 2] << 8;
-
-				if (d >= 0xdc00 && d <= 0xdfff) {
-					c = 0x10000 + ((c - 0xd800) << 10) +
-					    (d - 0xdc00);
-					i += 2;
-				}
-			}
-			out_cp(&o, c);
-		}
-		if (i < len)
-			out_cp(&o, 0xfffd);
+	if (len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
+	    (s[0] == 0xfe && s[1] == 0xff))) {
+		o.enc = enc = names[s[0] == 0xff ? 1 : 2];
+		rv = decode_utf16_32(s + 2, len - 2, s[0] == 0xff, 2, &o);
 		goto done;
 	}
-	i = 0;
-	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	if (fmt == SUB_VTT || utf8_valid(s + i, len - i)) {
-		/* UTF-8; for WebVTT invalid bytes become U+FFFD. */
-		while (i < len) {
-			unsigned long c;
-			size_t k;
-
-			if (s[i] < 0x80 && s[i] != '\r' && s[i] != 0 &&
-			    !o.cr) {
-				o.p[o.len++] = (char)s[i++];
-				continue;
-			}
-			if ((k = utf8_seq(s + i, len - i, &c)) == 0)
-				k = 1, c = 0xfffd;
-			out_cp(&o, c);
-			i += k;
-		}
+	if (utf16_evident(s, len, &le)) {
+		o.enc = enc = names[le ? 1 : 2];
+		rv = decode_utf16_32(s, len, le, 2, &o);
 		goto done;
 	}
-	enc = "CP1252";
-	for (; i < len; i++)
-		out_cp(&o, s[i] >= 0x80 && s[i] < 0xa0 ?
-		    cp1252[s[i] - 0x80] : s[i]);
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		o.enc = enc;
+		rv = decode_utf8(s + 3, len - 3, &o);
+		goto done;
+	}
+	utf8_census(s, len, &good, &bad);
+	if (bad == 0 || fmt == SUB_VTT || good >= 4 * bad) {
+		o.enc = enc;
+		rv = decode_utf8(s, len, &o);
+		goto done;
+	}
+	if ((enc = detect(buf, len, det, sizeof(det))) == NULL)
+		enc = names[5];
+	o.enc = enc;
+	if (strcasecmp(enc, "UTF-8") == 0)
+		rv = decode_utf8(s, len, &o);
+	else if ((rv = decode_iconv(buf, len, enc, &o, e)) > 0 &&
+	    enc != names[5]) {
+		/* iconv does not know what uchardet named: CP1252. */
+		o.len = 0;
+		o.line = 1;
+		o.cr = 0;
+		o.enc = enc = names[5];
+		rv = decode_iconv(buf, len, enc, &o, e);
+	}
+	if (rv > 0) {
+		free(o.p);
+		return rv;
+	}
 done:
-	if (out_grow(&o, 1) != 0)
-		goto oom;
+	if (rv != 0 || out_grow(&o, 1) != 0) {
+		free(o.p);
+		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
+	}
+	if (o.nbadlines > SUB_ENC_WARN_LINES && ro->warn != NULL) {
+		struct rerr w = { 0 };
+
+		rerr_set(&w, EX_DATAERR, name, 0, "invalid %s bytes on %ld "
+		    "more lines replaced by U+FFFD", o.enc,
+		    o.nbadlines - SUB_ENC_WARN_LINES);
+		ro->warn(ro->warn_arg, &w);
+	}
 	o.p[o.len] = '\0';
 	*out = o.p;
 	*outlen = o.len;
 	if (used != NULL)
-		*used = enc;
+		snprintf(used, SUB_ENC_NAME_MAX, "%s", enc);
 	return 0;
-oom:
-	free(o.p);
-	return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 }

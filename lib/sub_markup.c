@@ -6,7 +6,7 @@
  * character references (&amp; &lt; &gt; &nbsp; &lrm; &rlm;), and ASS
  * override blocks ({\i1}, {\b0}, {\an8}, ...) with \h for a hard space.
  * What both sides have (italic, bold, underline) is carried over; the rest
- * is dropped, never shown as text.
+ * is dropped, never shown as text.  SBV is plain text: every tag goes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +140,9 @@ from_html(struct sub_buf *b, const char *s, enum sub_fmt from,
 
 	while (*s != '\0') {
 		if (*s == '<' && (n = tag(s, &k, &sc)) > 0) {
-			if (k != 0 && to == SUB_ASS) {
+			if (k != 0 && to == SUB_SBV)
+				;	/* plain text */
+			else if (k != 0 && to == SUB_ASS) {
 				char o[8] = { '{', '\\', (char)(k | 0x20),
 				    k >= 'a' ? '1' : '0', '}', 0 };
 
@@ -201,7 +203,8 @@ from_ass(struct sub_buf *b, const char *s, enum sub_fmt to)
 					drawing = t[2] != '0' || (t + 3 < q &&
 					    t[3] >= '0' && t[3] <= '9');
 				if ((t[1] == 'i' || t[1] == 'b' || t[1] == 'u') &&
-				    t + 2 < q && t[2] >= '0' && t[2] <= '9') {
+				    t + 2 < q && t[2] >= '0' && t[2] <= '9' &&
+				    to != SUB_SBV) {
 					int on = t[2] != '0' || (t + 3 < q &&
 					    t[3] >= '0' && t[3] <= '9');
 
@@ -247,6 +250,8 @@ sub_markup(struct sub_buf *b, const char *text, enum sub_fmt from,
 		to = SUB_ASS;
 	if (from != SUB_VTT && from != SUB_ASS)
 		from = SUB_SRT;
+	if (to == SUB_MICRODVD || to == SUB_SAMI)
+		to = SUB_SRT;
 	if (from == to || to == SUB_NDJSON) {
 		sub_buf_puts(b, text);
 		return;

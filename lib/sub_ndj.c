@@ -18,17 +18,17 @@
 
 #include "sub.h"
 
-/* Optional string field: a malloc'd copy, or NULL.  -1 on a wrong type. */
+/* Optional string field: a copy, or NULL.  -1 on a wrong type. */
 static int
 opt_str(struct ndj_reader *r, json_t *rec, const char *key, char **out,
-    struct rerr *e)
+    struct sub_doc *doc, struct rerr *e)
 {
 	const char *s = NULL;
 
 	if (ndj_get_str(r, rec, key, 1, &s, e) < 0)
 		return -1;
 	if (s != NULL)
-		*out = sub_strdup(s);
+		*out = sub_doc_dup(doc, s);
 	return 0;
 }
 
@@ -103,13 +103,13 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 		it->type = type[1] == 'u' ? SUB_CUE : SUB_COMMENT;
 		if (get_time(r, rec, "start", &it->start, e) != 0 ||
 		    get_time(r, rec, "end", &it->end, e) != 0 ||
-		    opt_str(r, rec, "text", &it->text, e) != 0 ||
-		    opt_str(r, rec, "id", &it->id, e) != 0 ||
-		    opt_str(r, rec, "settings", &it->settings, e) != 0 ||
-		    opt_str(r, rec, "region", &it->region, e) != 0 ||
-		    opt_str(r, rec, "style", &it->style, e) != 0 ||
-		    opt_str(r, rec, "actor", &it->actor, e) != 0 ||
-		    opt_str(r, rec, "effect", &it->effect, e) != 0 ||
+		    opt_str(r, rec, "text", &it->text, doc, e) != 0 ||
+		    opt_str(r, rec, "id", &it->id, doc, e) != 0 ||
+		    opt_str(r, rec, "settings", &it->settings, doc, e) != 0 ||
+		    opt_str(r, rec, "region", &it->region, doc, e) != 0 ||
+		    opt_str(r, rec, "style", &it->style, doc, e) != 0 ||
+		    opt_str(r, rec, "actor", &it->actor, doc, e) != 0 ||
+		    opt_str(r, rec, "effect", &it->effect, doc, e) != 0 ||
 		    opt_int(r, rec, "layer", &it->layer, &has, e) != 0 ||
 		    opt_int(r, rec, "margin_l", &it->margin_l, &has, e) != 0 ||
 		    opt_int(r, rec, "margin_r", &it->margin_r, &has, e) != 0 ||
@@ -117,14 +117,14 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 			return -1;
 		it->has_ass = has || it->style != NULL;
 		if (it->text == NULL)
-			it->text = sub_strdup("");
+			it->text = sub_doc_dup(doc, "");
 		return 0;
 	}
 	if (strcmp(type, "header") == 0) {
 		it->type = SUB_HEADER;
 		s = NULL;
 		if (ndj_get_str(r, rec, "format", 1, &s, e) < 0 ||
-		    opt_str(r, rec, "text", &it->text, e) != 0)
+		    opt_str(r, rec, "text", &it->text, doc, e) != 0)
 			return -1;
 		if (s != NULL) {
 			enum sub_fmt f = sub_fmt_parse(s);
@@ -144,8 +144,8 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 		json_t *h;
 
 		it->type = SUB_REGION;
-		if (opt_str(r, rec, "id", &it->id, e) != 0 ||
-		    opt_str(r, rec, "text", &it->text, e) != 0 ||
+		if (opt_str(r, rec, "id", &it->id, doc, e) != 0 ||
+		    opt_str(r, rec, "text", &it->text, doc, e) != 0 ||
 		    anchor(r, rec, "regionanchor", &it->reg.ra_x,
 		    &it->reg.ra_y, e) != 0 ||
 		    anchor(r, rec, "viewportanchor", &it->reg.va_x,
@@ -173,7 +173,7 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 		    SUB_NOTE : SUB_SECTION;
 		if (ndj_get_str(r, rec, "text", 0, &s, e) != 0)
 			return -1;
-		it->text = sub_strdup(s);
+		it->text = sub_doc_dup(doc, s);
 		return 0;
 	}
 	it->type = SUB_OTHER;
@@ -204,8 +204,12 @@ sub_read_ndjson(char *text, size_t len, const char *name,
 			break;
 		if (k > 0) {
 			if ((it = sub_doc_add(doc, SUB_OTHER,
-			    ndj_line(r))) == NULL)
-				abort();
+			    ndj_line(r))) == NULL) {
+				json_decref(rec);
+				rv = rerr_set(e, EX_SOFTWARE, name, 0,
+				    "out of memory");
+				break;
+			}
 			it->rec = rec;
 			if (item_from(r, rec, it, doc, e) == 0) {
 				if (pol != NULL)
@@ -218,17 +222,8 @@ sub_read_ndjson(char *text, size_t len, const char *name,
 				continue;
 			}
 			/* Undo the half-filled item. */
-			{
-				struct sub_doc one = { 0 };
-
-				one.v = malloc(sizeof(*it));
-				if (one.v == NULL)
-					abort();
-				one.v[0] = *it;
-				one.n = one.cap = 1;
-				doc->n--;
-				sub_doc_free(&one);
-			}
+			sub_item_free(it);
+			doc->n--;
 		}
 		if (e->code != EX_DATAERR || pol == NULL || !pol->skip_bad) {
 			rv = e->code ? e->code : EX_DATAERR;

@@ -21,6 +21,7 @@
  * that is none of these and has no timing line, or a timing line that
  * cannot be read, is a bad block.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,18 +108,19 @@ hash(const char *s, size_t n)
 	return hash_fnv1a(HASH_FNV_INIT, s, n);
 }
 
-void
+int
 sub_regset_add(struct sub_regset *set, const char *id)
 {
 	size_t i, n = strlen(id);
+	char *copy;
 
 	if (sub_regset_has(set, id, n))
-		return;
+		return 0;
 	if ((set->n + 1) * 2 > set->cap) {
 		struct sub_regset big = { NULL, 0, set->cap ? set->cap * 2 : 16 };
 
 		if ((big.v = calloc(big.cap, sizeof(*big.v))) == NULL)
-			abort();
+			return -1;
 		for (i = 0; i < set->cap; i++)
 			if (set->v[i] != NULL) {
 				size_t k = hash(set->v[i], strlen(set->v[i])) &
@@ -132,11 +134,14 @@ sub_regset_add(struct sub_regset *set, const char *id)
 		big.n = set->n;
 		*set = big;
 	}
+	if ((copy = strdup(id)) == NULL)
+		return -1;
 	i = hash(id, n) & (set->cap - 1);
 	while (set->v[i] != NULL)
 		i = (i + 1) & (set->cap - 1);
-	set->v[i] = sub_strdup(id);
+	set->v[i] = copy;
 	set->n++;
+	return 0;
 }
 
 int
@@ -212,7 +217,8 @@ sub_vtt_settings(struct sub_buf *b, const char *s,
 			if (sub_regset_has(regions, v, vn)) {
 				keep = 1;
 				free(*region);
-				*region = sub_strndup(v, vn);
+				if ((*region = strndup(v, vn)) == NULL)
+					b->oom = 1;
 			}
 			break;
 		case S_VERTICAL:
@@ -271,7 +277,7 @@ region_setting(struct sub_region *r, char **id, const char *k, size_t kn,
 		return;
 	if (IS("id")) {
 		if (*id == NULL)
-			*id = sub_strndup(v, vn);
+			*id = strndup(v, vn);	/* NULL: the reader's oom check */
 	} else if (IS("width")) {
 		if (percent(v, vn, &x))
 			r->width = x;
@@ -356,184 +362,243 @@ vtt_timing(const char *line, int64_t *a, int64_t *b, const char **rest,
 	return 0;
 }
 
-int
-sub_read_vtt(char *text, size_t len, const char *name,
-    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
-{
-	char *p = text, *end = text + len, *line, *pending = NULL;
-	struct sub_buf blk = { 0 }, set = { 0 };
-	struct sub_regset regs = { 0 };
-	struct sub_item *it;
-	long lineno = 0, pendno = 0, first;
-	int64_t a, b;
-	const char *rest, *why;
-	int rv = 0;
+/* The state of one WebVTT read. */
+struct vtt_rd {
+	char		*p, *end;
+	long		 lineno;
+	char		*pending;	/* a timing line read ahead */
+	long		 pendno;
+	struct sub_buf	 blk, set;
+	struct sub_regset regs;
+	struct sub_doc	*doc;
+	const char	*name;
+	struct ndj_policy *pol;
+	int		 oom;
+};
 
-	doc->fmt = doc->markup = SUB_VTT;
-	line = sub_nextline(&p, end, &lineno);
+static char *
+vtt_line(struct vtt_rd *r)
+{
+	return sub_nextline(&r->p, r->end, &r->lineno);
+}
+
+/* Defines the region of it, when it has an id. */
+static void
+vtt_region_def(struct vtt_rd *r, struct sub_item *it)
+{
+	if (it->id != NULL && sub_regset_add(&r->regs, it->id) != 0)
+		r->oom = 1;
+}
+
+/*
+ * The signature and header: up to a blank line, or a timing line, which
+ * is left pending.  Legacy "Region:" header lines define regions.
+ */
+static int
+vtt_header(struct vtt_rd *r, struct rerr *e)
+{
+	struct sub_item *it, *reg;
+	const char *rest, *why;
+	char *line = vtt_line(r);
+	int64_t a, b;
+
 	if (line == NULL || strncmp(line, "WEBVTT", 6) != 0 ||
 	    (line[6] != '\0' && line[6] != ' ' && line[6] != '\t'))
-		return rerr_set(e, EX_DATAERR, name, 1,
+		return rerr_set(e, EX_DATAERR, r->name, 1,
 		    "not a WebVTT file: no WEBVTT signature");
-	/* The header: up to a blank line or a timing line. */
-	sub_buf_puts(&blk, line);
-	if ((it = sub_doc_add(doc, SUB_HEADER, 1)) == NULL)
-		abort();
-	while ((line = sub_nextline(&p, end, &lineno)) != NULL) {
+	sub_buf_puts(&r->blk, line);
+	if ((it = sub_doc_add(r->doc, SUB_HEADER, 1)) == NULL)
+		r->oom = 1;
+	while (!r->oom && (line = vtt_line(r)) != NULL) {
 		if (*line == '\0')
 			break;
 		if (strstr(line, "-->") != NULL &&
 		    vtt_timing(line, &a, &b, &rest, &why) == 0) {
-			/* A timing line: the header has ended. */
-			pending = line;
-			pendno = lineno;
+			r->pending = line;
+			r->pendno = r->lineno;
 			break;
 		}
-		sub_buf_putc(&blk, '\n');
-		sub_buf_puts(&blk, line);
-		if (strncmp(line, "Region:", 7) == 0 &&
-		    strchr(line + 7, ':') == NULL) {
-			struct sub_item *r = sub_doc_add(doc, SUB_REGION,
-			    lineno);
+		sub_buf_putc(&r->blk, '\n');
+		sub_buf_puts(&r->blk, line);
+		if (strncmp(line, "Region:", 7) != 0 ||
+		    strchr(line + 7, ':') != NULL)
+			continue;
+		if ((reg = sub_doc_add(r->doc, SUB_REGION, r->lineno)) ==
+		    NULL) {
+			r->oom = 1;
+			break;
+		}
+		reg->reg.in_header = 1;
+		region_parse(reg, line + 7, '=');
+		if (reg->id == NULL)
+			r->doc->n--;	/* vtt.js drops it */
+		else
+			vtt_region_def(r, reg);
+	}
+	if (!r->oom && !r->blk.oom)
+		r->doc->v[0].text = sub_doc_ndup(r->doc, r->blk.p, r->blk.len);
+	r->blk.len = 0;
+	return 0;
+}
 
-			if (r == NULL)
-				abort();
-			r->reg.in_header = 1;
-			region_parse(r, line + 7, '=');
-			if (r->id == NULL)
-				doc->n--;	/* vtt.js drops it */
-			else
-				sub_regset_add(&regs, r->id);
+/* A bad block: 0 to go on (skip_bad), else the status. */
+static int
+vtt_bad(struct vtt_rd *r, struct rerr *e)
+{
+	if (r->pol == NULL || !r->pol->skip_bad)
+		return e->code;
+	ndj_policy_bad(r->pol, e);
+	return 0;
+}
+
+/*
+ * A block without a timing line whose first lines are l0 and l1 (NULL
+ * when the block ended after one line): a STYLE, REGION or NOTE block,
+ * kept verbatim, or else a bad block.
+ */
+static int
+vtt_block(struct vtt_rd *r, char *l0, char *l1, long no0, struct rerr *e)
+{
+	struct sub_item *it;
+	enum sub_type t;
+	char *line;
+
+	r->blk.len = 0;
+	sub_buf_puts(&r->blk, l0);
+	if (l1 != NULL) {
+		sub_buf_putc(&r->blk, '\n');
+		sub_buf_puts(&r->blk, l1);
+		while ((line = vtt_line(r)) != NULL && *line != '\0') {
+			if (strstr(line, "-->") != NULL) {
+				r->pending = line;
+				r->pendno = r->lineno;
+				break;
+			}
+			sub_buf_putc(&r->blk, '\n');
+			sub_buf_puts(&r->blk, line);
 		}
 	}
-	doc->v[0].text = blk.p;
-	memset(&blk, 0, sizeof(blk));
+	if (keyword(l0, "NOTE"))
+		t = SUB_NOTE;
+	else if (keyword(l0, "STYLE"))
+		t = SUB_STYLE;
+	else if (keyword(l0, "REGION"))
+		t = SUB_REGION;
+	else {
+		rerr_set(e, EX_DATAERR, r->name, no0, "no cue timing in block");
+		return vtt_bad(r, e);
+	}
+	if (r->blk.oom || (it = sub_doc_add(r->doc, t, no0)) == NULL) {
+		r->oom = 1;
+		return 0;
+	}
+	if (t == SUB_REGION) {
+		region_parse(it, r->blk.p + 6, ':');
+		vtt_region_def(r, it);
+	}
+	it->text = sub_doc_ndup(r->doc, r->blk.p, r->blk.len);
+	return 0;
+}
 
-	for (;;) {
-		char *l0 = NULL, *l1 = NULL, *timing = NULL;
-		long no0 = 0, tno = 0;
-		int nlines = 0;
-		int bad = 0, ntext = 0;
+/*
+ * A cue whose timing line is timing (line tno), with id l0 when the
+ * timing was its second line.  The text runs up to an empty line or
+ * another timing; a bad cue's block goes on to the empty line (vtt.js).
+ */
+static int
+vtt_cue(struct vtt_rd *r, const char *id, char *timing, long tno,
+    struct rerr *e)
+{
+	struct sub_item *it;
+	const char *rest = NULL, *why;
+	int64_t a = 0, b = 0;
+	char *line;
+	int bad = 0, ntext = 0;
 
+	if (vtt_timing(timing, &a, &b, &rest, &why) != 0) {
+		rerr_set(e, EX_DATAERR, r->name, tno, "bad cue timing: %s",
+		    why);
+		bad = 1;
+	}
+	r->blk.len = 0;
+	while ((line = vtt_line(r)) != NULL && *line != '\0') {
+		if (!bad && strstr(line, "-->") != NULL) {
+			r->pending = line;
+			r->pendno = r->lineno;
+			break;
+		}
+		if (ntext++ > 0)
+			sub_buf_putc(&r->blk, '\n');
+		sub_buf_puts(&r->blk, line);
+	}
+	if (bad)
+		return vtt_bad(r, e);
+	if ((it = sub_doc_add(r->doc, SUB_CUE, tno)) == NULL) {
+		r->oom = 1;
+		return 0;
+	}
+	it->start = a;
+	it->end = b;
+	if (id != NULL)
+		it->id = sub_doc_dup(r->doc, id);
+	r->set.len = 0;
+	sub_vtt_settings(&r->set, rest, &r->regs, &it->region);
+	if (r->set.len > 0)
+		it->settings = sub_doc_ndup(r->doc, r->set.p, r->set.len);
+	it->text = sub_doc_ndup(r->doc, r->blk.p ? r->blk.p : "", r->blk.len);
+	if (r->set.oom || r->blk.oom)
+		r->oom = 1;
+	if (r->pol != NULL)
+		ndj_policy_ok(r->pol);
+	return 0;
+}
+
+int
+sub_read_vtt(char *text, size_t len, const char *name,
+    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
+{
+	struct vtt_rd r = { 0 };
+	char *line, *l0, *l1;
+	long no0;
+	int rv;
+
+	r.p = text;
+	r.end = text + len;
+	r.doc = doc;
+	r.name = name;
+	r.pol = pol;
+	doc->fmt = doc->markup = SUB_VTT;
+	rv = vtt_header(&r, e);
+	while (rv == 0 && !r.oom) {
 		/* Skip empty lines to the start of a block. */
-		if (pending != NULL) {
-			line = pending;
-			first = pendno;
-			pending = NULL;
+		if (r.pending != NULL) {
+			line = r.pending;
+			no0 = r.pendno;
+			r.pending = NULL;
 		} else {
-			while ((line = sub_nextline(&p, end, &lineno)) != NULL &&
-			    *line == '\0')
+			while ((line = vtt_line(&r)) != NULL && *line == '\0')
 				;
-			first = lineno;
+			no0 = r.lineno;
 		}
 		if (line == NULL)
 			break;
-		blk.len = 0;
 		l0 = line;
-		no0 = first;
-		nlines = 1;
-		if (strstr(l0, "-->") != NULL)
-			timing = l0, tno = no0;
-		else if ((line = sub_nextline(&p, end, &lineno)) != NULL &&
-		    *line != '\0') {
-			l1 = line;
-			nlines = 2;
-			if (strstr(l1, "-->") != NULL)
-				timing = l1, tno = lineno;
-		} else
-			line = NULL;	/* the block ended after one line */
-		if (timing == NULL) {
-			/* A STYLE, REGION or NOTE block, or garbage. */
-			enum sub_type t;
-
-			sub_buf_puts(&blk, l0);
-			if (l1 != NULL) {
-				sub_buf_putc(&blk, '\n');
-				sub_buf_puts(&blk, l1);
-			}
-			if (nlines == 2)
-				while ((line = sub_nextline(&p, end,
-				    &lineno)) != NULL && *line != '\0') {
-					if (strstr(line, "-->") != NULL) {
-						pending = line;
-						pendno = lineno;
-						break;
-					}
-					sub_buf_putc(&blk, '\n');
-					sub_buf_puts(&blk, line);
-				}
-			if (keyword(l0, "NOTE"))
-				t = SUB_NOTE;
-			else if (keyword(l0, "STYLE"))
-				t = SUB_STYLE;
-			else if (keyword(l0, "REGION"))
-				t = SUB_REGION;
-			else {
-				rerr_set(e, EX_DATAERR, name, no0,
-				    "no cue timing in block");
-				if (pol == NULL || !pol->skip_bad) {
-					rv = e->code;
-					break;
-				}
-				ndj_policy_bad(pol, e);
-				continue;
-			}
-			if ((it = sub_doc_add(doc, t, no0)) == NULL)
-				abort();
-			if (t == SUB_REGION) {
-				region_parse(it, blk.p + 6, ':');
-				if (it->id != NULL)
-					sub_regset_add(&regs, it->id);
-			}
-			it->text = sub_strdup(blk.p);
+		if (strstr(l0, "-->") != NULL) {
+			rv = vtt_cue(&r, NULL, l0, no0, e);
 			continue;
 		}
-		if (vtt_timing(timing, &a, &b, &rest, &why) != 0) {
-			rerr_set(e, EX_DATAERR, name, tno,
-			    "bad cue timing: %s", why);
-			bad = 1;
-		}
-		/*
-		 * The cue text: up to an empty line or another timing; a bad
-		 * cue's block goes on to the empty line (vtt.js).
-		 */
-		blk.len = 0;
-		while ((line = sub_nextline(&p, end, &lineno)) != NULL &&
-		    *line != '\0') {
-			if (!bad && strstr(line, "-->") != NULL) {
-				pending = line;
-				pendno = lineno;
-				break;
-			}
-			if (ntext++ > 0)
-				sub_buf_putc(&blk, '\n');
-			sub_buf_puts(&blk, line);
-		}
-		if (bad) {
-			if (pol == NULL || !pol->skip_bad) {
-				rv = e->code;
-				break;
-			}
-			ndj_policy_bad(pol, e);
-			continue;
-		}
-		if ((it = sub_doc_add(doc, SUB_CUE, tno)) == NULL)
-			abort();
-		it->start = a;
-		it->end = b;
-		if (timing == l1)
-			it->id = sub_strdup(l0);
-		set.len = 0;
-		sub_vtt_settings(&set, rest, &regs, &it->region);
-		if (set.len > 0)
-			it->settings = sub_strndup(set.p, set.len);
-		it->text = sub_strndup(blk.p ? blk.p : "", blk.len);
-		if (pol != NULL)
-			ndj_policy_ok(pol);
+		l1 = vtt_line(&r);
+		if (l1 != NULL && *l1 != '\0' && strstr(l1, "-->") != NULL)
+			rv = vtt_cue(&r, l0, l1, r.lineno, e);
+		else
+			rv = vtt_block(&r, l0, l1 != NULL && *l1 != '\0' ? l1 :
+			    NULL, no0, e);
 	}
-	sub_buf_free(&blk);
-	sub_buf_free(&set);
-	sub_regset_free(&regs);
+	if (rv == 0 && (r.oom || r.blk.oom || r.set.oom))
+		rv = rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
+	sub_buf_free(&r.blk);
+	sub_buf_free(&r.set);
+	sub_regset_free(&r.regs);
 	return rv;
 }
 
@@ -655,13 +720,14 @@ sub_write_vtt(FILE *fp, const struct sub_doc *doc)
 		default:
 			break;
 		}
-		if (b.len >= 65536) {
-			if (fwrite(b.p, 1, b.len, fp) != b.len)
-				rv = -1;
-			b.len = 0;
+		if (t.oom)
+			b.oom = 1;
+		if (b.len >= 65536 && sub_buf_flush(&b, fp) != 0) {
+			rv = -1;
+			break;
 		}
 	}
-	if (b.len > 0 && fwrite(b.p, 1, b.len, fp) != b.len)
+	if (rv == 0 && sub_buf_flush(&b, fp) != 0)
 		rv = -1;
 	sub_buf_free(&b);
 	sub_buf_free(&t);

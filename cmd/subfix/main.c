@@ -24,8 +24,9 @@ usage(FILE *fp, int status)
 {
 	size_t i;
 
-	fprintf(fp, "usage: subfix [-hV] [-f format] [-o file] "
-	    "[-p profile] [--report file] [--scenes file]\n"
+	fprintf(fp, "usage: subfix [-hV] [-e encoding] [-f format] "
+	    "[-i format] [-o file] [-p profile]\n"
+	    "              [-S file] [--report file]\n"
 	    "              [--fps rate] [--max-chars n] [--max-lines n] "
 	    "[--cps rate]\n"
 	    "              [--min-duration s] [--max-duration s] "
@@ -38,16 +39,20 @@ usage(FILE *fp, int status)
 	if (status != 0)
 		exit(status);
 	fprintf(fp, "\n"
+	    "  -e, --encoding NAME     input encoding (iconv name); "
+	    "default: detect\n"
 	    "  -f, --format FMT        output format: srt, vtt, ass, ssa, "
-	    "ndjson\n"
+	    "ttml, sbv,\n"
+	    "                          microdvd, sami, ndjson\n"
 	    "  -h, --help              show this help\n"
+	    "  -i, --input-format FMT  input format; default: detect\n"
 	    "  -o, --output FILE       write FILE atomically instead of "
 	    "stdout\n"
 	    "  -p, --profile NAME      the limits of a guideline (default "
 	    "netflix-en)\n"
+	    "  -S, --scenes FILE       scene records: the shot changes\n"
 	    "  -V, --version           show the version\n"
 	    "      --report FILE       the change records (default stderr)\n"
-	    "      --scenes FILE       scene records: the shot changes\n"
 	    "      --fps R             frame rate for frame limits "
 	    "(default 25)\n"
 	    "      --max-chars N       characters per line\n"
@@ -102,6 +107,8 @@ main(int argc, char *argv[])
 		{ "join-lines",		no_argument,		NULL, O_JOIN },
 		{ "keep-lines",		no_argument,		NULL, O_KEEP },
 		{ "split",		no_argument,		NULL, O_SPLIT },
+		{ "encoding",		required_argument,	NULL, 'e' },
+		{ "input-format",	required_argument,	NULL, 'i' },
 		NDJ_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -116,7 +123,7 @@ main(int argc, char *argv[])
 
 	cli_init("subfix");
 	o.fps = 25;
-	while ((ch = getopt_long(argc, argv, "f:ho:p:V", longopts,
+	while ((ch = getopt_long(argc, argv, "e:f:hi:o:p:S:V", longopts,
 	    NULL)) != -1) {
 		if (ndj_policy_opt(&pol, ch, optarg))
 			continue;
@@ -127,8 +134,17 @@ main(int argc, char *argv[])
 				usage(stderr, EX_USAGE);
 			}
 			break;
+		case 'e':
+			o.encoding = optarg;
+			break;
 		case 'h':
 			usage(stdout, 0);
+		case 'i':
+			if ((o.from = sub_fmt_parse(optarg)) == SUB_NONE) {
+				cli_warn("-i: unknown format: %s", optarg);
+				usage(stderr, EX_USAGE);
+			}
+			break;
 		case 'o':
 			o.output = optarg;
 			break;
@@ -143,6 +159,7 @@ main(int argc, char *argv[])
 		case O_REPORT:
 			o.report = optarg;
 			break;
+		case 'S':
 		case O_SCENES:
 			o.scenes = optarg;
 			break;

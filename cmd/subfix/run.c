@@ -414,29 +414,22 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 	struct fix_limits l;
 	struct fix_report rep = { 0 };
 	struct fix_cue *c = NULL;
-	struct atomic_file *af = NULL, *rf = NULL;
+	struct atomic_file *rf = NULL;
 	int64_t *shots = NULL;
 	size_t n = 0, ns = 0, k;
-	char *buf = NULL;
-	size_t len = 0;
 	enum sub_fmt to;
 	json_t *sum;
-	FILE *out;
 	int rv;
 
 	spol.skip_bad = pol->skip_bad;
 	spol.max_bad_rate = pol->max_bad_rate;
 	fix_limits(o, &l);
-	if ((rv = cli_slurp(o->input, &buf, &len, &e)) != 0)
-		return cli_report(&e);
-	ro.name = cli_name(o->input);
-	ro.hint = sub_fmt_from_path(o->input);
+	ro.encoding = o->encoding;
+	ro.fmt = o->from;
+	ro.warn = sub_warn_stderr;
 	to = o->to;
-	ro.passthrough = to == SUB_NDJSON ||
-	    (to == SUB_NONE && sub_detect(buf, len, ro.hint) == SUB_NDJSON);
-	rv = sub_read(buf, len, &ro, pol, &doc, &e);
-	free(buf);
-	if (rv != 0) {
+	ro.passthrough = to == SUB_NDJSON || to == SUB_NONE;
+	if ((rv = sub_load(o->input, &ro, pol, &doc, &e)) != 0) {
 		cli_report(&e);
 		goto out;
 	}
@@ -444,7 +437,7 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 		goto out;
 	if (to == SUB_NONE)
 		to = doc.fmt;
-	if ((rv = cues_of(&doc, ro.name, &c, &n, &e)) != 0 ||
+	if ((rv = cues_of(&doc, cli_name(o->input), &c, &n, &e)) != 0 ||
 	    (o->scenes != NULL &&
 	    (rv = read_shots(o->scenes, &spol, &shots, &ns, &e)) != 0)) {
 		if (e.code != 0)
@@ -478,23 +471,8 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 	ndj_write(rep.fp, sum);
 	json_decref(sum);
 
-	if ((out = atomic_open_output(o->output, &af, &e)) == NULL) {
-		rv = cli_report(&e);
-		goto out;
-	}
-	if (sub_write(out, &doc, to) != 0) {
-		int err = errno;
-
-		if (af != NULL) {
-			atomic_close_output(af, 0, &e);
-			cli_warn("%s: %s", o->output, strerror(err));
-			rv = EX_IOERR;
-		}
-		/* On stdout, cli_finish reports the error. */
-		goto out;
-	}
-	if (atomic_close_output(af, 1, &e) != 0)
-		rv = cli_report(&e);
+	if ((rv = sub_save(o->output, &doc, to, &e)) != 0)
+		cli_report(&e);
 out:
 	if (rf != NULL) {
 		if (atomic_close_output(rf, rv == 0, &e) != 0 && rv == 0)

@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
@@ -383,7 +384,11 @@ run(const char *path, struct opts *o)
 			rv = cli_report(&e);
 			goto out;
 		}
-		out[i].tmp = atomic_tmpname(af[i]);
+		if ((out[i].tmp = atomic_tmpname(af[i])) == NULL) {
+			cli_warnat(out[i].name, 0, "%s", strerror(errno));
+			rv = EX_CANTCREAT;
+			goto out;
+		}
 	}
 	memset(&ro, 0, sizeof(ro));
 	ro.vo.codec = o->vcodec;

@@ -17,7 +17,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
-	struct sub_ropts o = { "fuzz", NULL, SUB_NONE, SUB_NONE, 1 };
+	struct sub_ropts o = { "fuzz", NULL, SUB_NONE, SUB_NONE, 1, 0, NULL,
+		NULL };
 	struct sub_doc doc = { 0 };
 	struct rerr e = { 0 };
 	char *buf;

@@ -38,6 +38,8 @@ fuzz_sub(const uint8_t *data, size_t size, enum sub_fmt f, sub_reader rd)
 {
 	static FILE *null;
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
+	struct sub_ropts ro = { "fuzz", NULL, SUB_NONE, SUB_NONE, 1, 0, NULL,
+		NULL };
 	struct sub_doc doc = { 0 }, again = { 0 };
 	struct rerr e = { 0 };
 	char *text = NULL, *out1, *out2;
@@ -46,8 +48,8 @@ fuzz_sub(const uint8_t *data, size_t size, enum sub_fmt f, sub_reader rd)
 	if (null == NULL && (null = fopen("/dev/null", "w")) == NULL)
 		abort();
 	/* The read stops at the first bad block; what came before counts. */
-	if (sub_decode((const char *)data, size, NULL, f, "fuzz", &text,
-	    &len, NULL, &e) != 0)
+	if (sub_decode((const char *)data, size, &ro, f, &text, &len, NULL,
+	    &e) != 0)
 		return 0;
 	rd(text, len, "fuzz", &pol, &doc, &e);
 	free(text);
