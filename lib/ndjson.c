@@ -406,6 +406,12 @@ fmt_real(char *out, size_t size, double v)
 	return n;
 }
 
+int
+ndj_fmt_real(char *out, size_t size, double v)
+{
+	return fmt_real(out, size, v);
+}
+
 static int
 dump_string(struct ndj_buf *b, const char *s, size_t n)
 {

@@ -107,6 +107,13 @@ void	 ndj_buf_free(struct ndj_buf *b);
  * cannot hold, become null.
  */
 json_t	*ndj_real(double v, int decimals);
+/*
+ * Prints the finite v into out (size >= 32) as ndj_dump prints a real:
+ * the shortest of %.15g to %.17g that reads back to v, '.' as the
+ * decimal point, ".0" after a whole number.  Returns the length.
+ */
+int	 ndj_fmt_real(char *out, size_t size, double v);
+
 /* Sets key of obj to ndj_real(v, decimals).  Returns 0 or -1. */
 int	 ndj_set_real(json_t *obj, const char *key, double v, int decimals);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "langid_fuzz.h"
-#include "../../cmd/langid/detect.h"
+#include "../../cmd/langid/lid_detect.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

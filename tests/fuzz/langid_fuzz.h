@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cmd/langid/model.h"
+#include "../../cmd/langid/lid_model.h"
+#include "../../cmd/langid/lid_script.h"
 
 #define TINY_SLOTS	16
 
@@ -39,9 +40,14 @@ tiny_model_body(size_t *len)
 	memcpy(m + 32, &b, 8);
 	memcpy(m + 40, &ndense, 4);
 	for (i = 0; i < nlang; i++) {
-		memcpy(m + LID_HDR + 16 * i, i == 0 ? "aa" : i == 1 ? "bb" :
-		    "cc", 2);
-		memcpy(m + LID_HDR + 16 * i + LID_LABEL, &fl, 4);
+		/* aa and bb are written in Latin, cc in Latin and kana. */
+		uint64_t sc = 1ull << LID_SC_LATIN |
+		    (i == 2 ? 1ull << LID_SC_KANA : 0);
+
+		memcpy(m + LID_HDR + LID_LANGREC * i, i == 0 ? "aa" : i == 1 ?
+		    "bb" : "cc", 2);
+		memcpy(m + LID_HDR + LID_LANGREC * i + LID_LABEL, &fl, 4);
+		memcpy(m + LID_HDR + LID_LANGREC * i + LID_LABEL + 12, &sc, 8);
 	}
 	off = LID_SLOTOFF(nlang);
 	for (i = 0; i < sizeof(grams) / sizeof(grams[0]); i++) {

@@ -9,7 +9,7 @@
 
 #include "harness.h"
 #include "../fuzz/langid_fuzz.h"
-#include "../../cmd/langid/detect.h"
+#include "../../cmd/langid/lid_detect.h"
 
 static int
 load_tiny(struct lid_model *m, size_t cut, int flip)
@@ -174,9 +174,9 @@ TEST(posterior_paths)
 		for (i = 0; i < m.nlang; i++)
 			CHECK_NEAR(p[i], r[i] / sum, 1e-15 + 1e-14 * p[i]);
 	}
-	/* lid_loglik's fast path: the formula of model.h, bit for bit. */
+	/* lid_loglik: the formula of lid_model.h, bit for bit. */
 	{
-		int32_t acc[LID_ACCLEN];
+		int64_t acc[LID_ACCLEN];
 
 		for (i = 0; i < LID_MAXLANG; i++) {
 			acc[i] = (int32_t)(i * 104729 % 99991) - 5000;

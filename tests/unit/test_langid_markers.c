@@ -1,5 +1,5 @@
 /*
- * Unit tests of langid's marker layer (cmd/langid/markers.c) on
+ * Unit tests of langid's marker layer (cmd/langid/lid_markers.c) on
  * hand-written sentences: the word table, the reweighting within a group
  * and its conditions, and, with share/langid.model, whole detections.
  */
@@ -9,7 +9,7 @@
 
 #include "harness.h"
 #include "text.h"
-#include "../../cmd/langid/detect.h"
+#include "../../cmd/langid/lid_detect.h"
 
 #define HR	(1u << LID_MK_HR)
 #define BS	(1u << LID_MK_BS)
@@ -58,7 +58,7 @@ TEST(table)
 }
 
 /*
- * Languages 0-4 are hr bs sr-Latn id ms as in markers.h, 5 is another
+ * Languages 0-4 are hr bs sr-Latn id ms as in lid_markers.h, 5 is another
  * language; the posterior p is normalised text t's.
  */
 static int

@@ -1,7 +1,7 @@
 /*
- * markers: prior linguistic knowledge for the languages the n-gram model
+ * lid_markers: prior linguistic knowledge for the languages the n-gram model
  * cannot tell apart from its training text (hr/bs/sr-Latn, id/ms), as a
- * table of standard lexical and orthographic markers; see markers.c.
+ * table of standard lexical and orthographic markers; see lid_markers.c.
  *
  * The layer is not trained: its words and its one weight are fixed a
  * priori.  It runs after the posterior, only when the best two languages
@@ -13,13 +13,13 @@
  * marker languages); the word table is static and read-only once built.
  * Nothing allocates.
  */
-#ifndef LANGID_MARKERS_H
-#define LANGID_MARKERS_H
+#ifndef LID_MARKERS_H
+#define LID_MARKERS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "lid_model.h"
 
 enum { LID_MK_HR, LID_MK_BS, LID_MK_SR, LID_MK_ID, LID_MK_MS, LID_MK_N };
 
@@ -48,6 +48,16 @@ int	 lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 	    const uint32_t *cp, size_t n, int best, int second, double *p);
 
 /*
+ * lid_markers_apply in two steps, for text scored a piece at a time:
+ * lid_markers_count adds to cnt[0..LID_MK_N) the marker words of each
+ * marker language among the words of cp[0..n); lid_markers_reweight
+ * then reweights p as lid_markers_apply does, from those counts.
+ */
+void	 lid_markers_count(const uint32_t *cp, size_t n, int *cnt);
+int	 lid_markers_reweight(const struct lid_markers *mk, uint32_t nlang,
+	    const int *cnt, int best, int second, double *p);
+
+/*
  * The member of lang's marker group with the highest p (lang itself when
  * it is in no group).
  */
@@ -57,4 +67,4 @@ int	 lid_markers_best(const struct lid_markers *mk, int lang,
 /* Entries of the word table left out as malformed or twice (0). */
 int	 lid_markers_bad(void);
 
-#endif /* LANGID_MARKERS_H */
+#endif /* LID_MARKERS_H */

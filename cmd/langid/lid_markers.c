@@ -1,5 +1,5 @@
 /*
- * markers: standard lexical and orthographic differences between
+ * lid_markers: standard lexical and orthographic differences between
  * Croatian, Bosnian and Serbian (Latin script), and between Indonesian
  * and Malay, used where the n-gram model has no evidence to separate
  * them (its training text, Debian's UI catalogs, has near-identical hr
@@ -44,7 +44,7 @@
  */
 #include <string.h>
 
-#include "markers.h"
+#include "lid_markers.h"
 #include "text.h"
 
 #define HR	(1u << LID_MK_HR)
@@ -542,7 +542,7 @@ static int		built, nbad;
 static uint64_t
 step(uint64_t h, uint32_t cp)
 {
-	return (h ^ cp) * LID_FNV_PRIME;
+	return (h ^ cp) * HASH_FNV_PRIME;
 }
 
 /* The slot of key h (kind stem), or NULL. */
@@ -582,7 +582,7 @@ build(void)
 		stem = len > 0 && s[len - 1] == '*';
 		if (stem)
 			len--;
-		h = LID_FNV_SEED;
+		h = HASH_FNV_INIT;
 		for (n = 0; len > 0; n++) {
 			l = text_utf8_next(s, len, &cp);
 			if (text_fold(cp) != cp || !text_is_word(cp))
@@ -637,7 +637,7 @@ unsigned
 lid_markers_word(const uint32_t *cp, size_t n)
 {
 	const struct slot *s;
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	unsigned mask = 0;
 	size_t k;
 
@@ -717,16 +717,41 @@ which(const struct lid_markers *mk, int x)
 	return -1;
 }
 
-int
-lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
-    const uint32_t *cp, size_t n, int best, int second, double *p)
+void
+lid_markers_count(const uint32_t *cp, size_t n, int *cnt)
 {
-	static const double down[CAP + 1] = { 1, 1e-1, 1e-2, 1e-3 };
-	int cnt[LID_MK_N], i, x, kmax = 0, diff = 0, d;
-	unsigned g, m;
-	double mass = 0, sum = 0, w[LID_MK_N];
 	size_t a, b, pa = 0, plen = 0;
+	unsigned m;
+	int i;
+
+	for (a = 0; a < n; a = b) {
+		while (a < n && cp[a] == ' ')
+			a++;
+		for (b = a; b < n && cp[b] != ' '; b++)
+			;
+		if (b == a)
+			break;
+		m = lid_markers_word(cp + a, b - a);
+		if (m == 0)
+			m = bcs_rules(cp + pa, plen, cp + a, b - a);
+		for (i = 0; i < LID_MK_N; i++)
+			cnt[i] += m >> i & 1;
+		pa = a;
+		plen = b - a;
+	}
+}
+
+/*
+ * The group mask when best and the most probable other language (second,
+ * or -1 to look for it in p) are both in one marker group, else 0.
+ */
+static unsigned
+pair_group(const struct lid_markers *mk, uint32_t nlang, int best, int second,
+    const double *p)
+{
+	unsigned g;
 	uint32_t j;
+	int i;
 
 	if ((i = which(mk, best)) < 0)
 		return 0;
@@ -737,23 +762,20 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 				second = (int)j;
 	if (second < 0 || (i = which(mk, second)) < 0 || !(g >> i & 1))
 		return 0;
-	memset(cnt, 0, sizeof(cnt));
-	for (a = 0; a < n; a = b) {
-		while (a < n && cp[a] == ' ')
-			a++;
-		for (b = a; b < n && cp[b] != ' '; b++)
-			;
-		if (b == a)
-			break;
-		m = lid_markers_word(cp + a, b - a);
-		if (m == 0 && (g & HR))
-			m = bcs_rules(cp + pa, plen, cp + a, b - a);
-		m &= g;
-		for (i = 0; i < LID_MK_N; i++)
-			cnt[i] += m >> i & 1;
-		pa = a;
-		plen = b - a;
-	}
+	return g;
+}
+
+int
+lid_markers_reweight(const struct lid_markers *mk, uint32_t nlang,
+    const int *cnt, int best, int second, double *p)
+{
+	static const double down[CAP + 1] = { 1, 1e-1, 1e-2, 1e-3 };
+	int i, x, kmax = 0, diff = 0, d;
+	unsigned g;
+	double mass = 0, sum = 0, w[LID_MK_N];
+
+	if ((g = pair_group(mk, nlang, best, second, p)) == 0)
+		return 0;
 	for (i = 0; i < LID_MK_N; i++)
 		if ((g >> i & 1) && mk->lang[i] >= 0 && cnt[i] > kmax)
 			kmax = cnt[i];
@@ -773,6 +795,19 @@ lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
 		if ((g >> i & 1) && (x = mk->lang[i]) >= 0)
 			p[x] = mass * w[i] / sum;
 	return 1;
+}
+
+int
+lid_markers_apply(const struct lid_markers *mk, uint32_t nlang,
+    const uint32_t *cp, size_t n, int best, int second, double *p)
+{
+	int cnt[LID_MK_N];
+
+	if (pair_group(mk, nlang, best, second, p) == 0)
+		return 0;
+	memset(cnt, 0, sizeof(cnt));
+	lid_markers_count(cp, n, cnt);
+	return lid_markers_reweight(mk, nlang, cnt, best, second, p);
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * model: the langid model file and the scoring of text against it.
+ * lid_model: the langid model file and the scoring of text against it.
  *
  * The model is a naive Bayes classifier over character n-grams (orders 1
  * to LID_ORDER, code points of text_normalise output, so word edges are
@@ -13,9 +13,11 @@
  * is found through a 64-bit hash (lid_gram_hashes); the table stores 32
  * bits of it as the key, in lines of LID_LINE slots (lid_slot_start).
  * conf is the softmax of those log-likelihoods scaled by cal_a / n^cal_b,
- * the two numbers fitted on held-out training text.  The loader checks
- * every ref once and finds the unigrams and a-z bigrams ahead (direct[]),
- * so that scoring needs neither checks nor, for those, lookups.
+ * plus each language's bias (a log prior, <= 0), over the languages
+ * written in the text's main script (lid_script.h): the three are fitted
+ * on held-out training text by langid-train.  The loader checks every
+ * ref once and finds the unigrams and a-z bigrams ahead (direct[]), so
+ * that scoring needs neither checks nor, for those, lookups.
  *
  * File layout (all integers little-endian, see lid_model_load):
  *
@@ -28,8 +30,10 @@
  *	32	8	cal_b (IEEE double)
  *	40	4	ndense (dense rows)
  *	44	4	reserved, zero
- *	48	16*nlang	per language: label (12 bytes, NUL-padded),
- *			floor (IEEE float)
+ *	48	32*nlang	per language (LID_LANGREC): label (12 bytes,
+ *			NUL-padded), floor (IEEE float), bias (IEEE
+ *			float), 4 bytes zero, scripts (64-bit mask of
+ *			the lid_script values it is written in)
  *	...		zeros up to LID_SLOTOFF(nlang), a multiple of 64
  *	...	8*nslots	slots, in lines of LID_LINE: the keys of the
  *			line (0 = empty), then their refs: first entry
@@ -47,15 +51,16 @@
  * Ownership: a loaded model owns its bytes (mapped or read);
  * lid_model_free releases them.  Scoring allocates nothing.
  */
-#ifndef LANGID_MODEL_H
-#define LANGID_MODEL_H
+#ifndef LID_MODEL_H
+#define LID_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cli.h"
+#include "hash.h"
 
-#define LID_MAGIC	"REELLID2"
+#define LID_MAGIC	"REELLID3"
 #define LID_ORDER	4
 #ifndef LID_MINORDER
 #define LID_MINORDER	1
@@ -67,12 +72,13 @@
 #define LID_QSCALE	16.0
 #define LID_HDR		48
 #define LID_LABEL	12
+#define LID_LANGREC	32	/* bytes of a language's record */
 /*
  * The slots and the dense rows start on 64-byte boundaries, so that a line
  * of slots is a cache line and a row of 128 languages two.
  */
 #define LID_ALIGN64(x)	(((size_t)(x) + 63) & ~(size_t)63)
-#define LID_SLOTOFF(nlang)	LID_ALIGN64(LID_HDR + 16 * (size_t)(nlang))
+#define LID_SLOTOFF(nlang)	LID_ALIGN64(LID_HDR + LID_LANGREC * (size_t)(nlang))
 #define LID_DENSEOFF(nlang, nslots, nent)	LID_ALIGN64(LID_SLOTOFF(nlang) + \
 	8 * (size_t)(nslots) + 2 * (size_t)(nent))
 
@@ -85,6 +91,16 @@ struct lid_model {
 	/* Languages padded to whole rows: acc arrays have LID_ACCLEN. */
 	const char	*label[LID_MAXLANG];
 	float		 floor[LID_MAXLANG];
+	float		 bias[LID_MAXLANG];
+	uint64_t	 scripts[LID_MAXLANG];
+	/*
+	 * Found at load: for each lid_script s, scall + s * LID_ACCLEN
+	 * holds 1 for each language that may be the answer for text mainly
+	 * in s (written in s; for Han, not also in kana or Hangul when
+	 * another language is Han alone), and scany[s] whether any may.
+	 */
+	unsigned char	*scall;
+	unsigned char	 scany[64];
 	const uint32_t	*slot;		/* lines: LID_LINE keys, LID_LINE refs */
 	const uint16_t	*ent;
 	const uint8_t	*dense;
@@ -115,9 +131,12 @@ struct lid_model {
  */
 uint64_t lid_gram_hash(const uint32_t *cp, size_t i, int k);
 
-#define LID_FNV_SEED	0xcbf29ce484222325ULL
-#define LID_FNV_PRIME	0x100000001b3ULL
-
+/*
+ * The finaliser of a gram's FNV-1a hash (lib/hash.h's constants, over
+ * code points): one multiply-xorshift, enough to spread FNV's weak low
+ * bits over the slot index, and half the cost of hash_fmix64 in the
+ * loop that runs four times a code point.  Part of the model format.
+ */
 static inline uint64_t
 lid_fin(uint64_t h)
 {
@@ -136,19 +155,19 @@ lid_fin(uint64_t h)
 static inline int
 lid_gram_hashes(const uint32_t *cp, size_t i, uint64_t *out)
 {
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	int k, n = 0;
 
 	if (i + 1 >= LID_ORDER) {
 		for (k = 1; k <= LID_ORDER; k++) {
-			h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+			h = (h ^ cp[i - k + 1]) * HASH_FNV_PRIME;
 			if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
 				out[n++] = lid_fin(h);
 		}
 		return n;
 	}
 	for (k = 1; (size_t)k <= i + 1; k++) {
-		h = (h ^ cp[i - k + 1]) * LID_FNV_PRIME;
+		h = (h ^ cp[i - k + 1]) * HASH_FNV_PRIME;
 		if (k >= LID_MINORDER && (k > 1 || cp[i] != ' '))
 			out[n++] = lid_fin(h);
 	}
@@ -196,24 +215,76 @@ int	 lid_model_find(const struct lid_model *m, const char *label);
 
 /*
  * Adds the boosts of the grams ending at cp[from..to) to acc[0..nlang)
- * and returns how many grams there were.
+ * and returns how many grams there were.  A gram adds at most 255 to a
+ * language and a code point ends at most LID_ORDER grams, so acc cannot
+ * overflow while to - from <= LID_CHUNK and acc started from 0: longer
+ * text is scored in chunks whose sums are added up in 64 bits.
  */
+#define LID_CHUNK	((size_t)1 << 20)
 uint32_t lid_accumulate(const struct lid_model *m, const uint32_t *cp,
 	    size_t from, size_t to, int32_t *acc);
 
-/* log P(text | L) for each L from acc and the gram count n. */
-void	 lid_loglik(const struct lid_model *m, const int32_t *acc,
-	    uint32_t n, double *ll);
+/*
+ * lid_accumulate that also appends to out each gram it finds: its ref
+ * (bit 31 clear) and the index of the code point it ends at, in no
+ * particular order.  out must have room for LID_ORDER * (to - from) more.
+ */
+struct lid_refs {
+	uint32_t	*ref, *pos;
+	size_t		 n, cap;
+};
+uint32_t lid_accumulate_refs(const struct lid_model *m, const uint32_t *cp,
+	    size_t from, size_t to, int32_t *acc, struct lid_refs *out);
+
+/*
+ * Adds the boosts of the gram with ref r (bit 31 clear) for the nl
+ * languages lang[0..nl) to acc[0..nl), which[L] being x for the languages
+ * of lang[] and -1 for every other.
+ */
+static inline void
+lid_ref_add(const struct lid_model *m, uint32_t r, const int *lang, int nl,
+    const signed char *which, int32_t *acc)
+{
+	const uint8_t *row;
+	uint32_t j;
+	int x;
+
+	if ((r & 0xff) == 0) {
+		row = m->dense + (size_t)(r >> 8) * m->rowlen;
+		for (x = 0; x < nl; x++)
+			acc[x] += row[lang[x]];
+		return;
+	}
+	for (j = r >> 8; j < (r >> 8) + (r & 0xff); j++)
+		if ((x = which[m->ent[j] & 0xff]) >= 0)
+			acc[x] += m->ent[j] >> 8;
+}
+
+/*
+ * lid_accumulate for the nl languages lang[0..nl) only, for short texts
+ * (the words of spans): acc[x] gets the sum of language lang[x]; which[L]
+ * is x for the languages of lang[], -1 for every other.  Returns what
+ * lid_accumulate would, and acc[x] is its acc[lang[x]].
+ */
+uint32_t lid_accumulate_some(const struct lid_model *m, const uint32_t *cp,
+	    size_t from, size_t to, const int *lang, int nl,
+	    const signed char *which, int32_t *acc);
+
+/* log P(text | L) for each L from the sums acc and the gram count n. */
+void	 lid_loglik(const struct lid_model *m, const int64_t *acc,
+	    uint64_t n, double *ll);
 
 /*
  * The calibrated posterior over the languages with allow[L] set (all
- * when allow is NULL) from log-likelihoods ll of a text of n grams:
- * fills p[0..nlang) (0 for languages not allowed).
+ * when allow is NULL) from log-likelihoods ll of a text of n grams,
+ * with each language's bias: fills p[0..nlang) (0 for languages not
+ * allowed).  allow must allow at least one language.
  */
 void	 lid_posterior(const struct lid_model *m, const double *ll,
-	    uint32_t n, const unsigned char *allow, double *p);
+	    uint64_t n, const unsigned char *allow, double *p);
+/* The same with the scale a / n^b instead of the model's. */
 void	 lid_posterior_with(const struct lid_model *m, const double *ll,
-	    uint32_t n, const unsigned char *allow, double a, double b,
+	    uint64_t n, const unsigned char *allow, double a, double b,
 	    double *p);
 
-#endif /* LANGID_MODEL_H */
+#endif /* LID_MODEL_H */

@@ -1,5 +1,5 @@
 /*
- * model: loading the langid model file and scoring grams (see model.h).
+ * lid_model: loading the langid model file and scoring grams (lid_model.h).
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "lid_model.h"
+#include "lid_script.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the langid model is read in place and is little-endian"
@@ -28,11 +29,11 @@
 uint64_t
 lid_gram_hash(const uint32_t *cp, size_t i, int k)
 {
-	uint64_t h = LID_FNV_SEED;
+	uint64_t h = HASH_FNV_INIT;
 	int j;
 
 	for (j = 0; j < k; j++)
-		h = (h ^ cp[i - j]) * LID_FNV_PRIME;
+		h = (h ^ cp[i - j]) * HASH_FNV_PRIME;
 	return lid_fin(h);
 }
 
@@ -56,16 +57,16 @@ lid_checksum(const unsigned char *p, size_t n)
 	 * model at each start takes a fraction of a millisecond.
 	 */
 	for (j = 0; j < 4; j++)
-		h[j] = 0xcbf29ce484222325ULL + (uint64_t)j;
+		h[j] = HASH_FNV_INIT + (uint64_t)j;
 	for (i = 0; i + 32 <= n; i += 32)
 		for (j = 0; j < 4; j++) {
 			memcpy(&w, p + i + 8 * j, 8);
-			h[j] = (h[j] ^ w) * 0x100000001b3ULL;
+			h[j] = (h[j] ^ w) * HASH_FNV_PRIME;
 		}
 	for (; i < n; i++)
-		h[0] = (h[0] ^ p[i]) * 0x100000001b3ULL;
+		h[0] = (h[0] ^ p[i]) * HASH_FNV_PRIME;
 	for (j = 1; j < 4; j++)
-		h[0] = (h[0] ^ lid_fin(h[j])) * 0x100000001b3ULL;
+		h[0] = (h[0] ^ lid_fin(h[j])) * HASH_FNV_PRIME;
 	return (uint32_t)(h[0] ^ h[0] >> 32);
 }
 
@@ -76,6 +77,30 @@ bad(struct lid_model *m, struct rerr *e, const char *name, const char *why)
 {
 	lid_model_free(m);
 	return rerr_set(e, EX_DATAERR, name, 0, "not a langid model: %s", why);
+}
+
+/*
+ * The languages that may answer for text mainly in each script: those
+ * written in it; for Han alone, the languages written in Han and neither
+ * kana nor Hangul (Chinese), unless the model has none.
+ */
+static void
+script_sets(struct lid_model *m)
+{
+	const uint64_t jk = 1ull << LID_SC_KANA | 1ull << LID_SC_HANGUL;
+	unsigned char *a;
+	uint32_t L, s, n;
+
+	for (s = 1; s < LID_SC_N; s++) {
+		a = m->scall + (size_t)s * LID_ACCLEN;
+		for (L = n = 0; L < m->nlang; L++)
+			n += a[L] = (m->scripts[L] >> s & 1) &&
+			    (s != LID_SC_HAN || !(m->scripts[L] & jk));
+		if (n == 0 && s == LID_SC_HAN)
+			for (L = 0; L < m->nlang; L++)
+				n += a[L] = m->scripts[L] >> s & 1;
+		m->scany[s] = n > 0;
+	}
 }
 
 /*
@@ -91,10 +116,12 @@ fill_direct(struct lid_model *m, const char *name, struct rerr *e)
 
 	if ((m->direct = malloc((LID_DIRECT + 27 * 27) *
 	    sizeof(m->direct[0]))) == NULL ||
-	    (m->temp = malloc(LID_NTEMP * sizeof(m->temp[0]))) == NULL) {
+	    (m->temp = malloc(LID_NTEMP * sizeof(m->temp[0]))) == NULL ||
+	    (m->scall = calloc(LID_SC_N, LID_ACCLEN)) == NULL) {
 		lid_model_free(m);
 		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 	}
+	script_sets(m);
 	/* The softmax scale of each short text's gram count: one pow. */
 	for (c = 0; c < LID_NTEMP; c++)
 		m->temp[c] = m->cal_a / pow(c > 0 ? c : 1, m->cal_b);
@@ -152,13 +179,19 @@ lid_model_from_mem(struct lid_model *m, unsigned char *mem, size_t len,
 	if (lid_checksum(mem, len - 4) != rd32(mem + len - 4))
 		return bad(m, e, name, "checksum mismatch");
 	for (i = 0; i < m->nlang; i++) {
-		p = mem + LID_HDR + 16 * i;
+		p = mem + LID_HDR + LID_LANGREC * i;
 		if (p[0] == '\0' || memchr(p, '\0', LID_LABEL) == NULL)
 			return bad(m, e, name, "bad label");
 		m->label[i] = (const char *)p;
 		memcpy(&m->floor[i], p + LID_LABEL, 4);
+		memcpy(&m->bias[i], p + LID_LABEL + 4, 4);
+		memcpy(&m->scripts[i], p + LID_LABEL + 12, 8);
 		if (!(m->floor[i] < 0 && m->floor[i] > -100))
 			return bad(m, e, name, "bad floor");
+		if (!(m->bias[i] <= 0 && m->bias[i] >= -30))
+			return bad(m, e, name, "bad bias");
+		if (m->scripts[i] >> LID_SC_N != 0)
+			return bad(m, e, name, "bad script mask");
 	}
 	p = mem + LID_SLOTOFF(m->nlang);
 	m->slot = (const uint32_t *)p;
@@ -234,6 +267,7 @@ lid_model_free(struct lid_model *m)
 {
 	free(m->direct);
 	free(m->temp);
+	free(m->scall);
 	if (m->mem != NULL) {
 		if (m->mapped)
 			munmap(m->mem, m->size);
@@ -376,18 +410,20 @@ target(const struct lid_model *m, uint32_t r)
 #include <immintrin.h>
 
 /*
- * The adding pass of a batch for CPUs with AVX2 and models of 128-byte
- * rows (65 to 128 languages): the dense sums of all 128 languages stay
- * in eight registers for the whole batch, so a row costs eight loads
- * with zero-extension and eight additions.  Sparse entries go to sa[].
- * Integer sums, so the result is the same as the portable pass.
+ * The adding pass of a batch for CPUs with AVX2: the dense sums of the
+ * first 128 languages stay in eight registers for the whole batch, so
+ * that part of a row costs eight loads with zero-extension and eight
+ * additions; the languages past 128 are added 16 at a time in memory.
+ * Sparse entries go to sa[].  Integer sums, so the result is the same as
+ * the portable pass.
  */
 __attribute__((target("avx2"))) static void
 apply_batch_avx2(const struct lid_model *m, const uint32_t *r, size_t nr,
     uint16_t *da, uint16_t *sa)
 {
-	__m256i v0, v1, v2, v3, v4, v5, v6, v7;
+	__m256i v0, v1, v2, v3, v4, v5, v6, v7, *dv;
 	const uint8_t *row;
+	const uint32_t rl = m->rowlen, reg = rl >= 128 ? 128 : 0;
 	uint32_t x, j, e;
 	size_t i;
 
@@ -395,22 +431,68 @@ apply_batch_avx2(const struct lid_model *m, const uint32_t *r, size_t nr,
 #define ST(k) _mm256_storeu_si256((__m256i *)(da + 16 * (k)), v##k)
 #define AD(k) v##k = _mm256_add_epi16(v##k, _mm256_cvtepu8_epi16(	\
 	_mm_loadu_si128((const __m128i *)(row + 16 * (k)))))
-	LD(0); LD(1); LD(2); LD(3); LD(4); LD(5); LD(6); LD(7);
+	if (reg) {
+		LD(0); LD(1); LD(2); LD(3); LD(4); LD(5); LD(6); LD(7);
+	} else
+		v0 = v1 = v2 = v3 = v4 = v5 = v6 = v7 = _mm256_setzero_si256();
 	for (i = 0; i < nr; i++) {
 		x = r[i];
-		if ((x & 0xff) == 0) {
-			row = m->dense + (size_t)(x >> 8) * 128;
-			AD(0); AD(1); AD(2); AD(3); AD(4); AD(5); AD(6); AD(7);
-		} else
+		if ((x & 0xff) != 0) {
 			for (j = x >> 8, e = j + (x & 0xff); j < e; j++)
 				sa[m->ent[j] & 0xff] += m->ent[j] >> 8;
+			continue;
+		}
+		row = m->dense + (size_t)(x >> 8) * rl;
+		if (reg) {
+			AD(0); AD(1); AD(2); AD(3); AD(4); AD(5); AD(6);
+			AD(7);
+		}
+		for (j = reg; j < rl; j += 16) {
+			dv = (__m256i *)(da + j);
+			_mm256_storeu_si256(dv, _mm256_add_epi16(
+			    _mm256_loadu_si256(dv), _mm256_cvtepu8_epi16(
+			    _mm_loadu_si128((const __m128i *)(row + j)))));
+		}
 	}
-	ST(0); ST(1); ST(2); ST(3); ST(4); ST(5); ST(6); ST(7);
+	if (reg) {
+		ST(0); ST(1); ST(2); ST(3); ST(4); ST(5); ST(6); ST(7);
+	}
 #undef LD
 #undef ST
 #undef AD
 }
 #endif
+
+uint32_t
+lid_accumulate_some(const struct lid_model *m, const uint32_t *cp,
+    size_t from, size_t to, const int *lang, int nl,
+    const signed char *which, int32_t *acc)
+{
+	uint64_t h[LID_ORDER];
+	uint32_t n = 0, r;
+	size_t i;
+	int k, g;
+
+	for (i = from; i < to; i++) {
+		k = lid_gram_hashes(cp, i, h);
+		for (g = 0; g < k; g++) {
+			/* The unigram and a-z bigram from direct[]. */
+			if (g == 0 && cp[i] != ' ' && cp[i] < LID_DIRECT)
+				r = m->direct[cp[i]];
+			else if (g == (cp[i] != ' ') && i > 0 &&
+			    (cp[i] | cp[i - 1]) < 128 && LID_ISABC(cp[i]) &&
+			    LID_ISABC(cp[i - 1]))
+				r = m->direct[LID_BIGRAM(cp[i - 1], cp[i])];
+			else
+				r = probe(m, h[g]);
+			if (r == 0)
+				continue;
+			n++;
+			lid_ref_add(m, r & ~(1u << 31), lang, nl, which, acc);
+		}
+	}
+	return n;
+}
 
 #ifdef HAVE_AVX2_PATH
 /* acc[0..LID_ACCLEN) += a[] + da[], eight at a time. */
@@ -450,18 +532,26 @@ uint32_t
 lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
     size_t to, int32_t *acc)
 {
+	return lid_accumulate_refs(m, cp, from, to, acc, NULL);
+}
+
+uint32_t
+lid_accumulate_refs(const struct lid_model *m, const uint32_t *cp,
+    size_t from, size_t to, int32_t *acc, struct lid_refs *out)
+{
 	const uint32_t mask = m->nslots - 1;
 	uint16_t a[LID_ACCLEN] __attribute__((aligned(16)));
 	uint16_t da[LID_ACCLEN] __attribute__((aligned(32)));
 	uint64_t h[BATCH + LID_ORDER], g;
 	uint32_t n = 0, pending = 0, r[BATCH + LID_ORDER], x, c0, c1;
+	uint32_t rp[BATCH + LID_ORDER], hp[BATCH + LID_ORDER];
 	size_t i, nh, nr, j, k;
 	int wide = 0;
 
 	memset(a, 0, sizeof(a));
 	memset(da, 0, sizeof(da));
 #ifdef HAVE_AVX2_PATH
-	wide = m->rowlen == 128 && __builtin_cpu_supports("avx2");
+	wide = __builtin_cpu_supports("avx2");
 #endif
 	for (i = from; i < to;) {
 		/*
@@ -479,25 +569,33 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 				 */
 				c0 = cp[i];
 				c1 = cp[i - 1];
-				g = (LID_FNV_SEED ^ c0) * LID_FNV_PRIME;
+				g = (HASH_FNV_INIT ^ c0) * HASH_FNV_PRIME;
 				if (c0 == ' ')
 					;
 				else if (c0 < LID_DIRECT) {
 					r[nr] = x = m->direct[c0] & ~(1u << 31);
+					rp[nr] = (uint32_t)i;
 					nr += x != m->direct[c0];
-				} else
+				} else {
+					hp[nh] = (uint32_t)i;
 					h[nh++] = lid_fin(g);
-				g = (g ^ c1) * LID_FNV_PRIME;
+				}
+				g = (g ^ c1) * HASH_FNV_PRIME;
 				if ((c0 | c1) < 128 && LID_ISABC(c0) &&
 				    LID_ISABC(c1)) {
 					x = m->direct[LID_BIGRAM(c1, c0)];
 					r[nr] = x & ~(1u << 31);
+					rp[nr] = (uint32_t)i;
 					nr += x != 0;
-				} else
+				} else {
+					hp[nh] = (uint32_t)i;
 					h[nh++] = lid_fin(g);
-				g = (g ^ cp[i - 2]) * LID_FNV_PRIME;
+				}
+				g = (g ^ cp[i - 2]) * HASH_FNV_PRIME;
+				hp[nh] = (uint32_t)i;
 				h[nh++] = lid_fin(g);
-				g = (g ^ cp[i - 3]) * LID_FNV_PRIME;
+				g = (g ^ cp[i - 3]) * HASH_FNV_PRIME;
+				hp[nh] = (uint32_t)i;
 				h[nh++] = lid_fin(g);
 				for (j = nh - 2; j < nh; j++)
 					__builtin_prefetch(&m->slot[2 *
@@ -506,19 +604,27 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 			}
 #endif
 			k = lid_gram_hashes(cp, i, h + nh);
-			for (j = nh; j < nh + k; j++)
+			for (j = nh; j < nh + k; j++) {
+				hp[j] = (uint32_t)i;
 				__builtin_prefetch(&m->slot[2 *
 				    lid_slot_start(h[j], mask)]);
+			}
 			nh += k;
 		}
 		for (j = 0; j < nh; j++)
 			if ((x = probe(m, h[j])) != 0) {
+				rp[nr] = hp[j];
 				r[nr++] = x &= ~(1u << 31);
 				__builtin_prefetch(target(m, x));
 				if ((x & 0xff) == 0)
 					__builtin_prefetch(m->dense +
 					    (size_t)(x >> 8) * m->rowlen + 64);
 			}
+		if (out != NULL) {
+			memcpy(out->ref + out->n, r, nr * sizeof(r[0]));
+			memcpy(out->pos + out->n, rp, nr * sizeof(rp[0]));
+			out->n += nr;
+		}
 		/* Move the 16-bit sums on before they could overflow. */
 		if (pending + nr > FLUSH) {
 			flush(acc, a, da, wide);
@@ -541,40 +647,16 @@ lid_accumulate(const struct lid_model *m, const uint32_t *cp, size_t from,
 	return n;
 }
 
-#ifdef HAVE_AVX2_PATH
-/* lid_loglik four languages at a time: the same operations, the same bits. */
-__attribute__((target("avx2"))) static void
-loglik_avx2(const struct lid_model *m, const int32_t *acc, uint32_t n,
-    double *ll)
-{
-	const __m256d q = _mm256_set1_pd(1 / LID_QSCALE), nd = _mm256_set1_pd(n);
-	uint32_t i;
-
-	for (i = 0; i + 4 <= m->nlang; i += 4)
-		_mm256_storeu_pd(ll + i, _mm256_add_pd(_mm256_mul_pd(
-		    _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)(acc +
-		    i))), q), _mm256_mul_pd(nd, _mm256_cvtps_pd(_mm_loadu_ps(
-		    m->floor + i)))));
-	for (; i < m->nlang; i++)
-		ll[i] = acc[i] / LID_QSCALE + n * (double)m->floor[i];
-}
-#endif
-
 void
-lid_loglik(const struct lid_model *m, const int32_t *acc, uint32_t n,
+lid_loglik(const struct lid_model *m, const int64_t *acc, uint64_t n,
     double *ll)
 {
+	double nd = (double)n;
 	uint32_t i;
 
-#ifdef HAVE_AVX2_PATH
-	if (__builtin_cpu_supports("avx2")) {
-		loglik_avx2(m, acc, n, ll);
-		return;
-	}
-#endif
 	/* LID_QSCALE is a power of two: dividing is multiplying exactly. */
 	for (i = 0; i < m->nlang; i++)
-		ll[i] = acc[i] / LID_QSCALE + n * (double)m->floor[i];
+		ll[i] = (double)acc[i] / LID_QSCALE + nd * (double)m->floor[i];
 }
 
 /*
@@ -642,57 +724,53 @@ exp4_avx2(const double *x, double *y)
 
 #ifdef HAVE_AVX2_PATH
 /*
- * lid_posterior_with for every language (allow NULL), four at a time: the
- * same operations on the same numbers, so the same bits, the sum still
- * taken in language order.
+ * The exponentials of posterior_t, four at a time: x[i] = (ll[i] - mx) *
+ * t + bias[i] by the same operations on the same numbers, so the same
+ * bits; x[i] is -inf for a language not allowed.
  */
 __attribute__((target("avx2"))) static void
-posterior_avx2(uint32_t nl, const double *ll, double t, double *p)
+expo_avx2(const struct lid_model *m, const double *ll, double mx, double t,
+    const unsigned char *allow, double *p)
 {
-	__m256d mx4 = _mm256_set1_pd(-INFINITY), v, t4 = _mm256_set1_pd(t);
-	__m256d lim = _mm256_set1_pd(-40), sum4;
-	double mx, sum = 0, x[4], tmp[4];
-	uint32_t i, j, nv = nl & ~3u;
+	const __m256d t4 = _mm256_set1_pd(t), mx4 = _mm256_set1_pd(mx);
+	const __m256d lim = _mm256_set1_pd(-40);
+	__m256d v, ok;
+	double x[4];
+	uint32_t i, j, nv = m->nlang & ~3u;
+	int32_t al;
 
-	for (i = 0; i < nv; i += 4)
-		mx4 = _mm256_max_pd(mx4, _mm256_loadu_pd(ll + i));
-	_mm256_storeu_pd(tmp, mx4);
-	mx = tmp[0];
-	for (j = 1; j < 4; j++)
-		if (tmp[j] > mx)
-			mx = tmp[j];
-	for (; i < nl; i++)
-		if (ll[i] > mx)
-			mx = ll[i];
 	for (i = 0; i < nv; i += 4) {
-		v = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(ll + i),
-		    _mm256_set1_pd(mx)), t4);
-		if (_mm256_movemask_pd(_mm256_cmp_pd(v, lim, _CMP_GE_OQ)) ==
-		    0) {
+		v = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(
+		    _mm256_loadu_pd(ll + i), mx4), t4),
+		    _mm256_cvtps_pd(_mm_loadu_ps(m->bias + i)));
+		ok = _mm256_cmp_pd(v, lim, _CMP_GE_OQ);
+		if (allow != NULL) {
+			memcpy(&al, allow + i, 4);
+			ok = _mm256_and_pd(ok, _mm256_castsi256_pd(
+			    _mm256_cmpgt_epi64(_mm256_cvtepu8_epi64(
+			    _mm_cvtsi32_si128(al)), _mm256_setzero_si256())));
+		}
+		if (_mm256_movemask_pd(ok) == 0) {
 			_mm256_storeu_pd(p + i, _mm256_setzero_pd());
 			continue;
 		}
 		_mm256_storeu_pd(x, v);
 		exp4_avx2(x, p + i);
 		_mm256_storeu_pd(p + i, _mm256_and_pd(_mm256_loadu_pd(p + i),
-		    _mm256_cmp_pd(v, lim, _CMP_GE_OQ)));
+		    ok));
 	}
-	for (; i < nl; i++) {
-		x[0] = (ll[i] - mx) * t;
-		p[i] = x[0] < -40 ? 0 : exp_neg(x[0]);
+	for (j = i; j < m->nlang; j++) {
+		x[0] = (ll[j] - mx) * t + m->bias[j];
+		p[j] = (allow != NULL && !allow[j]) || x[0] < -40 ? 0 :
+		    exp_neg(x[0]);
 	}
-	for (i = 0; i < nl; i++)
-		sum += p[i];
-	sum4 = _mm256_set1_pd(sum);
-	for (i = 0; i < nv; i += 4)
-		_mm256_storeu_pd(p + i, _mm256_div_pd(_mm256_loadu_pd(p + i),
-		    sum4));
-	for (; i < nl; i++)
-		p[i] /= sum;
 }
 #endif
 
-/* The softmax of ll scaled by t over the allowed languages into p. */
+/*
+ * The softmax of ll scaled by t plus the biases, over the allowed
+ * languages, into p.
+ */
 static void
 posterior_t(const struct lid_model *m, const double *ll, double t,
     const unsigned char *allow, double *p)
@@ -700,41 +778,40 @@ posterior_t(const struct lid_model *m, const double *ll, double t,
 	double x, mx = -INFINITY, sum = 0;
 	uint32_t i;
 
-#ifdef HAVE_AVX2_PATH
-	if (allow == NULL && __builtin_cpu_supports("avx2")) {
-		posterior_avx2(m->nlang, ll, t, p);
-		return;
-	}
-#endif
 	for (i = 0; i < m->nlang; i++)
 		if ((allow == NULL || allow[i]) && ll[i] > mx)
 			mx = ll[i];
+#ifdef HAVE_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		expo_avx2(m, ll, mx, t, allow, p);
+	else
+#endif
 	for (i = 0; i < m->nlang; i++) {
-		if (allow != NULL && !allow[i]) {
-			p[i] = 0;
-			continue;
-		}
 		/*
 		 * Below e^-40 a language adds nothing a 4-decimal conf
-		 * can show: 0.
+		 * can show: 0.  The biases are <= 0, so the best
+		 * language's x is at least its bias, and the sum is never
+		 * 0 nor lost to underflow.
 		 */
-		x = (ll[i] - mx) * t;
-		p[i] = x < -40 ? 0 : exp_neg(x);
-		sum += p[i];
+		x = (ll[i] - mx) * t + m->bias[i];
+		p[i] = (allow != NULL && !allow[i]) || x < -40 ? 0 :
+		    exp_neg(x);
 	}
+	for (i = 0; i < m->nlang; i++)
+		sum += p[i];
 	for (i = 0; i < m->nlang; i++)
 		p[i] /= sum;
 }
 
 void
-lid_posterior_with(const struct lid_model *m, const double *ll, uint32_t n,
+lid_posterior_with(const struct lid_model *m, const double *ll, uint64_t n,
     const unsigned char *allow, double a, double b, double *p)
 {
-	posterior_t(m, ll, a / pow(n > 0 ? n : 1, b), allow, p);
+	posterior_t(m, ll, a / pow(n > 0 ? (double)n : 1, b), allow, p);
 }
 
 void
-lid_posterior(const struct lid_model *m, const double *ll, uint32_t n,
+lid_posterior(const struct lid_model *m, const double *ll, uint64_t n,
     const unsigned char *allow, double *p)
 {
 	if (n < LID_NTEMP && m->temp != NULL)
