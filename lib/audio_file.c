@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <sndfile.h>
 
 #include "audio.h"
@@ -35,6 +37,7 @@ struct au_file {
 	double		 step;		/* input samples per output sample */
 	int		 eof, same, w;	/* w: half-width, input samples */
 	float		*h;		/* (PH + 1) x 2w taps */
+	long long	 size;		/* bytes in the file, or -1 */
 };
 
 int
@@ -112,6 +115,11 @@ au_file_open(const char *path, int rate, struct rerr *e)
 		free(f);
 		return NULL;
 	}
+	{
+		struct stat sb;
+
+		f->size = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+	}
 	if (f->info.channels < 1 || f->info.samplerate < 1) {
 		rerr_set(e, EX_DATAERR, path, 0, "no audio in the file");
 		au_file_close(f);
@@ -159,9 +167,21 @@ fill(struct au_file *f, struct rerr *e)
 	}
 	got = sf_readf_float(f->sf, f->raw, CHUNK);
 	if (got <= 0) {
+		double rate = f->info.samplerate;
+
 		if (sf_error(f->sf) != SF_ERR_NO_ERROR) {
-			rerr_set(e, EX_DATAERR, NULL, 0, "%s",
+			rerr_set(e, EX_DATAERR, NULL, 0, "a decode error at "
+			    "%.3f s: %s", (double)f->nin / rate,
 			    sf_strerror(f->sf));
+			return -2;
+		}
+		/* Fewer frames than the header promised: cut short. */
+		if (f->info.frames > 0 && f->nin + (long long)rate <
+		    (long long)f->info.frames) {
+			rerr_set(e, EX_DATAERR, NULL, 0, "truncated: the "
+			    "audio ends at %.3f s of %.3f s (byte %lld, the "
+			    "end of the file)", (double)f->nin / rate,
+			    (double)f->info.frames / rate, f->size);
 			return -2;
 		}
 		return -1;

@@ -73,6 +73,7 @@ struct media {
 	float		*abuf;
 	int		 acap;
 	double		 a_t0;		/* time of the first output sample */
+	double		 a_end;		/* where the last frame's pts ends, or -1 */
 	long long	 a_out;		/* samples given out so far */
 	/* media_read_audio's leftover */
 	const float	*left;
@@ -124,6 +125,18 @@ averr(int r, char *buf, size_t n)
 	if (av_strerror(r, buf, n) < 0)
 		snprintf(buf, n, "undecodable data (error %d)", r);
 	return buf;
+}
+
+/* The byte position of the packet a frame came from, or -1. */
+static int64_t
+frame_pos(const AVFrame *f)
+{
+#if LIBAVUTIL_VERSION_MAJOR < 59
+	return f->pkt_pos;
+#else
+	(void)f;
+	return -1;
+#endif
 }
 
 /* Counts one decode or read error; remembers the first. */
@@ -240,7 +253,21 @@ find_stream(struct media *m, enum AVMediaType type, const char *force,
 	const char *what = type == AVMEDIA_TYPE_VIDEO ? "video" : "audio";
 	int r;
 
-	r = av_find_best_stream(m->fmt, type, -1, -1, &dec, 0);
+	r = -1;
+	if (type == AVMEDIA_TYPE_AUDIO && m->o.audio_stream >= 0) {
+		unsigned i;
+		int k = 0;
+
+		for (i = 0; i < m->fmt->nb_streams; i++)
+			if (m->fmt->streams[i]->codecpar->codec_type ==
+			    AVMEDIA_TYPE_AUDIO && k++ == m->o.audio_stream)
+				r = (int)i;
+		if (r < 0)
+			return rerr_set(e, EX_UNAVAILABLE, m->name, 0,
+			    "no audio stream %d: the file has %d",
+			    m->o.audio_stream, k);
+	}
+	r = av_find_best_stream(m->fmt, type, r, -1, &dec, 0);
 	if (r == AVERROR_STREAM_NOT_FOUND || (r >= 0 && type ==
 	    AVMEDIA_TYPE_VIDEO && (m->fmt->streams[r]->disposition &
 	    AV_DISPOSITION_ATTACHED_PIC)))
@@ -366,7 +393,19 @@ setup_audio(struct media *m, int required, struct rerr *e)
 	m->info.has_audio = 1;
 	m->info.audio_rate = m->o.audio_rate;
 	m->a_t0 = -1;
+	m->a_end = -1;
 	snprintf(m->info.acodec, sizeof(m->info.acodec), "%s", dec->name);
+	if (!m->o.video) {
+		AVStream *st = m->fmt->streams[m->ai];
+
+		/* The file's length is the stream's only when it is the
+		 * one stream: other streams may run longer. */
+		if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+			m->info.duration = st->duration * av_q2d(st->time_base);
+		else if (m->fmt->duration > 0 && m->fmt->nb_streams == 1)
+			m->info.duration = m->fmt->duration /
+			    (double)AV_TIME_BASE;
+	}
 	return 0;
 }
 
@@ -538,6 +577,44 @@ media_open_audio(const char *path, int rate, struct rerr *e)
 	return media_open(path, &o, e);
 }
 
+int
+media_audio_streams(const char *path, struct media_astream *v, int max,
+    struct rerr *e)
+{
+	struct media_opts o = MEDIA_OPTS_DEFAULT;
+	struct media *m;
+	unsigned i;
+	int n = 0;
+
+	o.video = 0;
+	o.audio_rate = 8000;
+	if ((m = media_open(path, &o, e)) == NULL)
+		return -1;
+	for (i = 0; i < m->fmt->nb_streams; i++) {
+		const AVStream *st = m->fmt->streams[i];
+		const AVDictionaryEntry *t;
+
+		if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
+			continue;
+		if (n < max) {
+			struct media_astream *a = &v[n];
+
+			memset(a, 0, sizeof(*a));
+			t = av_dict_get(st->metadata, "language", NULL, 0);
+			snprintf(a->lang, sizeof(a->lang), "%s",
+			    t != NULL ? t->value : "");
+			snprintf(a->codec, sizeof(a->codec), "%s",
+			    avcodec_get_name(st->codecpar->codec_id));
+			a->channels = st->codecpar->ch_layout.nb_channels;
+			a->is_default = (st->disposition &
+			    AV_DISPOSITION_DEFAULT) != 0;
+		}
+		n++;
+	}
+	media_close(m);
+	return n;
+}
+
 const struct media_info *
 media_info(const struct media *m)
 {
@@ -569,9 +646,10 @@ media_errors_msg(const struct media *m, char *buf, size_t n)
 	if (k > 0 && (size_t)k < n)
 		k += snprintf(buf + k, n - k, ": %s", x->first_msg);
 	if (k > 0 && (size_t)k < n && x->expect_t > 0 &&
-	    strncmp(x->first_msg, "the video ends", 14) != 0)
-		snprintf(buf + k, n - k, "; the video ends at %.3f s of %.3f s",
-		    x->end_t, x->expect_t);
+	    strncmp(x->first_msg, "the video ends", 14) != 0 &&
+	    strncmp(x->first_msg, "the audio ends", 14) != 0)
+		snprintf(buf + k, n - k, "; the %s ends at %.3f s of %.3f s",
+		    m->vi >= 0 ? "video" : "audio", x->end_t, x->expect_t);
 	return x->count;
 }
 
@@ -909,6 +987,25 @@ audio_event(struct media *m, struct media_frame *ev, struct rerr *e)
 		m->a_t0 = pts != AV_NOPTS_VALUE ?
 		    (pts - s0) * av_q2d(m->atb) : 0;
 	}
+	/*
+	 * A frame that starts well after the last one ended: packets were
+	 * lost (a corrupt page dropped by the demuxer).  The samples go on
+	 * as if contiguous, so the time after it is off: a decode error.
+	 */
+	if (f->best_effort_timestamp != AV_NOPTS_VALUE) {
+		AVStream *st = m->fmt->streams[m->ai];
+		double tp = (f->best_effort_timestamp - (st->start_time !=
+		    AV_NOPTS_VALUE ? st->start_time : 0)) * av_q2d(m->atb);
+
+		if (m->a_end >= 0 && tp > m->a_end + 0.2) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "the audio jumps from "
+			    "%.3f s to %.3f s: data lost", m->a_end, tp);
+			count_error(m, m->a_end, frame_pos(f), msg, 0);
+		}
+		m->a_end = tp + (double)f->nb_samples / f->sample_rate;
+	}
 	need = (int)av_rescale_rnd(swr_get_delay(m->swr, f->sample_rate) +
 	    f->nb_samples, m->o.audio_rate, f->sample_rate, AV_ROUND_UP) + 16;
 	if (need > m->acap) {
@@ -1090,6 +1187,23 @@ ended:
 		m->errs.truncated = 1;
 		m->errs.end_t = m->last_t;
 		m->errs.expect_t = m->info.duration;
+	}
+	/* The same for audio-only input, from the samples given out. */
+	if (m->vi < 0 && m->ai >= 0 && m->o.duration <= 0 &&
+	    m->o.start <= 0 && m->info.duration > 0 && m->a_t0 >= 0) {
+		double end = m->a_end >= 0 ? m->a_end : m->a_t0 +
+		    (double)m->a_out / m->o.audio_rate;
+
+		if (end < m->info.duration - 1.0) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "the audio ends at %.3f s "
+			    "of %.3f s", end, m->info.duration);
+			count_error(m, end, -1, msg, 0);
+			m->errs.truncated = 1;
+			m->errs.end_t = end;
+			m->errs.expect_t = m->info.duration;
+		}
 	}
 	return 0;
 }
@@ -1348,6 +1462,7 @@ media_seek(struct media *m, double t, struct rerr *e)
 	m->ended = 0;
 	m->last_pts = AV_NOPTS_VALUE;
 	m->a_t0 = -1;
+	m->a_end = -1;
 	m->a_out = 0;
 	m->nleft = 0;
 	return 0;

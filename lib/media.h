@@ -24,7 +24,9 @@
  *
  * Errors from media_open(): EX_NOINPUT (cannot open the file), EX_DATAERR
  * (empty file, not a media file, corrupt header), EX_UNAVAILABLE (no
- * stream of the wanted kind, or no decoder for it).
+ * stream of the wanted kind, or no decoder for it).  An audio-only input
+ * whose audio ends more than a second before the length its header
+ * gives is truncated, counted as a decode error.
  *
  * Ownership: media_open() returns a handle the caller frees with
  * media_close().  The planes and samples of an event are owned by the
@@ -57,9 +59,11 @@ struct media_opts {
 	int	 cw, ch;	/* colour copy size, fixed (aspect not kept) */
 	long	 max_errors;	/* decode errors tolerated before failing */
 	const char *decoder;	/* force this video decoder by name, or NULL */
+	int	 audio_stream;	/* >= 0: the n-th audio stream (from 0);
+				   -1: the one libavformat thinks best */
 };
 #define MEDIA_OPTS_DEFAULT { 1, 0, 0, 0.0, 0.0, MEDIA_SKIP_NONE, 128, 32, 18, \
-	100, NULL }
+	100, NULL, -1 }
 
 /* What media_open() found. */
 struct media_info {
@@ -116,6 +120,21 @@ struct media *media_open(const char *path, const struct media_opts *o,
  */
 struct media *media_open_audio(const char *path, int rate, struct rerr *e);
 const struct media_info *media_info(const struct media *m);
+
+/*
+ * The audio streams of path, in file order (the n of opts.audio_stream):
+ * up to max of them into v.  lang is the stream's language tag as the
+ * container gives it ("eng", "fr", "" when none).  Returns how many
+ * there are (possibly more than max), or -1 with e filled as media_open.
+ */
+struct media_astream {
+	char	 lang[16];
+	char	 codec[32];
+	int	 channels;
+	int	 is_default;	/* the container's default disposition */
+};
+int	 media_audio_streams(const char *path, struct media_astream *v,
+	    int max, struct rerr *e);
 
 /*
  * Decodes up to the next event.  Returns 1 with *f filled, 0 at the end of

@@ -777,6 +777,16 @@ ndj_each(const char *path, const struct ndj_loop *l)
 
 	if ((r = ndj_open(path, &e)) == NULL)
 		return cli_report(&e);
+	if (l->nprefix > 0) {
+		r->cap = l->nprefix + NDJ_CHUNK + 1;
+		if ((r->buf = malloc(r->cap)) == NULL) {
+			ndj_close(r);
+			return cli_report(&(struct rerr){ EX_SOFTWARE, "", 0,
+			    "out of memory" });
+		}
+		memcpy(r->buf, l->prefix, l->nprefix);
+		r->end = l->nprefix;
+	}
 	ndj_set_idle(r, loop_idle, (void *)l);
 	if (l->max_line > 0)
 		ndj_set_max_line(r, l->max_line);

@@ -263,6 +263,11 @@ struct ndj_loop {
 	struct ndj_policy *pol;
 	void	*arg;
 	size_t	 max_line;	/* 0: NDJ_LINE_MAX */
+	/* Bytes of the input the caller has read already (to tell its
+	 * format from a pipe that cannot be read twice): they are read
+	 * first, then the rest of the stream.  NULL: none. */
+	const char *prefix;
+	size_t	 nprefix;
 };
 int	 ndj_each(const char *path, const struct ndj_loop *l);
 int	 ndj_each_input(int argc, char *argv[], const struct ndj_loop *l);

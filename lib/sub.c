@@ -1,10 +1,10 @@
 /*
  * sub: the document model, format names and detection, timestamps, and
- * the reader and writer dispatch, and the whole-file load and the atomic
- * save every subtitle tool shares.  Text decoding is in sub_enc.c, markup
- * conversion in sub_markup.c, the formats in sub_srt.c (and SBV),
- * sub_vtt.c, sub_ass.c, sub_ttml.c, sub_mdvd.c (MicroDVD), sub_sami.c and
- * sub_ndj.c.
+ * the reader and writer dispatch.  The loading and saving of files and
+ * the options every subtitle tool shares are in sub_io.c, text decoding
+ * in sub_enc.c, markup conversion in sub_markup.c, the formats in
+ * sub_srt.c (and SBV), sub_vtt.c, sub_ass.c, sub_ttml.c, sub_mdvd.c
+ * (MicroDVD), sub_sami.c and sub_ndj.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "atomic.h"
 #include "sub.h"
 
 void
@@ -513,6 +512,12 @@ read_as(enum sub_fmt f, char *text, size_t tlen, const char *name,
 	case SUB_NDJSON:
 		doc->keep_rec = o->passthrough;
 		return sub_read_ndjson(text, tlen, name, pol, doc, e);
+	case SUB_MICRODVD:
+		return sub_read_mdvd(text, tlen, o, pol, doc, e);
+	case SUB_SAMI:
+		return sub_read_sami(text, tlen, o, pol, doc, e);
+	case SUB_TTML:
+		return sub_read_ttml(text, tlen, o, pol, doc, e);
 	default:
 		return rerr_set(e, EX_DATAERR, name, 1,
 		    "cannot tell the subtitle format (use -i)");
@@ -563,78 +568,11 @@ sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 	rv = read_as(f, text, tlen, name, &ro, pol, doc, e);
 	free(text);
 out:
+	if (doc->src == SUB_NONE && doc->fmt != SUB_NDJSON)
+		doc->src = doc->fmt;
 	if (rv == 0 && doc->oom)
 		rv = rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
 	return rv;
-}
-
-void
-sub_warn_stderr(void *arg, const struct rerr *w)
-{
-	(void)arg;
-	cli_report(w);
-}
-
-int
-sub_load(const char *path, const struct sub_ropts *o,
-    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
-{
-	struct sub_ropts ro = *o;
-	char *buf = NULL;
-	size_t len = 0;
-	int rv;
-
-	if ((rv = cli_slurp(path, &buf, &len, e)) != 0)
-		return rv;
-	if (ro.name == NULL)
-		ro.name = cli_name(path);
-	if (ro.hint == SUB_NONE)
-		ro.hint = sub_fmt_from_path(path);
-	rv = sub_read(buf, len, &ro, pol, doc, e);
-	free(buf);
-	return rv;
-}
-
-int
-sub_save_with(const char *path, int (*fn)(FILE *fp, void *arg), void *arg,
-    struct rerr *e)
-{
-	struct atomic_file *af = NULL;
-	FILE *fp;
-	int err;
-
-	if ((fp = atomic_open_output(path, &af, e)) == NULL)
-		return e->code;
-	if (fn(fp, arg) != 0 || (af != NULL && ferror(fp))) {
-		err = errno;	/* before atomic_close_output clobbers it */
-		if (af == NULL)
-			return 0;	/* stdout: cli_finish reports it */
-		atomic_close_output(af, 0, e);
-		return rerr_set(e, EX_IOERR, path, 0, "%s", strerror(err));
-	}
-	return atomic_close_output(af, 1, e);
-}
-
-struct save_doc {
-	const struct sub_doc	*doc;
-	enum sub_fmt		 f;
-};
-
-static int
-save_doc(FILE *fp, void *arg)
-{
-	const struct save_doc *s = arg;
-
-	return sub_write(fp, s->doc, s->f);
-}
-
-int
-sub_save(const char *path, const struct sub_doc *doc, enum sub_fmt f,
-    struct rerr *e)
-{
-	struct save_doc s = { doc, f };
-
-	return sub_save_with(path, save_doc, &s, e);
 }
 
 int
@@ -650,6 +588,12 @@ sub_write(FILE *fp, const struct sub_doc *doc, enum sub_fmt f)
 		return sub_write_ass(fp, doc, f);
 	case SUB_SBV:
 		return sub_write_sbv(fp, doc);
+	case SUB_MICRODVD:
+		return sub_write_mdvd(fp, doc, 0);
+	case SUB_SAMI:
+		return sub_write_sami(fp, doc);
+	case SUB_TTML:
+		return sub_write_ttml(fp, doc);
 	default:
 		return sub_write_ndjson(fp, doc);
 	}

@@ -103,6 +103,9 @@ struct sub_doc {
 	struct sub_item	*v;
 	size_t		 n, cap;
 	int		 keep_rec;	/* NDJSON input: keep each record */
+	enum sub_fmt	 src;		/* the format the cues first came from
+					   (through NDJSON, its header's
+					   "from"); SUB_NONE: not known */
 	double		 fps;		/* MicroDVD frame rate, 0: unknown */
 	int		 oom;		/* a string could not be allocated */
 };
@@ -169,12 +172,67 @@ int	 sub_read(const char *buf, size_t len, const struct sub_ropts *o,
 	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
 
 /*
- * Reads the subtitle file path ("-" or NULL: stdin) whole and then as
- * sub_read does; o->name and o->hint, when unset, come from path.
- * Errors as sub_read, and cli_slurp's for the file itself.
+ * Loads the subtitle file path ("-" or NULL: stdin) into doc: cue NDJSON
+ * (detected, or -i ndjson) through ndj_each, record by record, under pol;
+ * any other format read whole and parsed by sub_read.  o->name and
+ * o->hint, when unset, come from path.  Reports every error itself (as
+ * ndj_each does) and returns the exit status.
  */
 int	 sub_load(const char *path, const struct sub_ropts *o,
-	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
+	    struct ndj_policy *pol, struct sub_doc *doc);
+/* sub_load of an input opened with sub_input_open (see below). */
+struct sub_input;
+int	 sub_load_input(struct sub_input *in, const struct sub_ropts *o,
+	    struct ndj_policy *pol, struct sub_doc *doc);
+
+/*
+ * An input opened to be read in two steps: sub_input_open reads its
+ * first bytes (64 KiB), enough to tell the format; then either
+ * sub_input_read reads the rest (upto (size_t)-1) into buf, or, for cue
+ * NDJSON (sub_input_ndjson says so, from the bytes or from o->fmt),
+ * sub_input_each hands it to ndj_each (a file is opened again, a pipe
+ * goes on after the bytes read).  Errors as cli_slurp's (EX_NOINPUT for
+ * a missing file or a directory).
+ */
+struct sub_input {
+	const char	*path;		/* as given, "-" for stdin */
+	const char	*name;		/* for messages */
+	int		 fd, is_stdin, eof;
+	long long	 size;		/* a regular file's, else 0 */
+	char		*buf;		/* what was read, NUL-terminated */
+	size_t		 len, cap;
+};
+int	 sub_input_open(struct sub_input *in, const char *path,
+	    struct rerr *e);
+int	 sub_input_read(struct sub_input *in, size_t upto, struct rerr *e);
+int	 sub_input_ndjson(const struct sub_input *in,
+	    const struct sub_ropts *o);
+int	 sub_input_each(struct sub_input *in, struct ndj_loop *l);
+void	 sub_input_close(struct sub_input *in);
+
+/*
+ * The options every tool that reads subtitles takes, for its struct
+ * cli_opt table: -e (encoding), -i (input format), --fps (MicroDVD frame
+ * rate).  sub_ropts_parse handles them in the option loop: returns 1 when
+ * ch was one, 0 when not, -1 with e filled (EX_USAGE) for a bad value.
+ * sub_fmt_arg parses a format name for option opt the same way (0 or
+ * -1).
+ */
+#define SUB_OPT_FPS	(CLI_LONG + 0xe01)
+#define SUB_CLI_OPT_ENCODING \
+	{ 'e', "encoding", "encoding", \
+	    "input encoding, an iconv name (default: detected)", 0 }
+#define SUB_CLI_OPT_INPUT_FORMAT \
+	{ 'i', "input-format", "format", \
+	    "input format (default: detected)", 0 }
+#define SUB_CLI_OPT_FPS \
+	{ SUB_OPT_FPS, "fps", "rate", \
+	    "MicroDVD frames a second (default: the file's,\n" \
+	    "else 23.976)", 0 }
+int	 sub_ropts_parse(struct sub_ropts *o, int ch, const char *arg,
+	    struct rerr *e);
+int	 sub_fmt_arg(const char *s, const char *opt, enum sub_fmt *f,
+	    struct rerr *e);
 
 /*
  * Writes an output file atomically: path "-" or NULL is stdout, anything
@@ -199,7 +257,25 @@ int	 sub_read_ass(char *text, size_t len, const char *name,
 	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
 int	 sub_read_ndjson(char *text, size_t len, const char *name,
 	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
+/*
+ * One cue NDJSON record: sub_ndj_add appends the item rec makes to doc
+ * (rec is borrowed, and kept, with a new reference, when doc->keep_rec);
+ * sub_ndj_check only checks rec the same way and rounds the times of a
+ * cue to milliseconds in place.  Each returns 0, or -1 with e filled
+ * (EX_DATAERR at the reader's line for a bad record).  doc->fmt and
+ * markup are the caller's to set (SUB_NDJSON, SUB_SRT until a header).
+ */
+int	 sub_ndj_add(struct sub_doc *doc, struct ndj_reader *r, json_t *rec,
+	    struct rerr *e);
+int	 sub_ndj_check(struct ndj_reader *r, json_t *rec, struct rerr *e);
 int	 sub_read_sbv(char *text, size_t len, const char *name,
+	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
+/* These take the reading options: o->name, o->fps, o->warn. */
+int	 sub_read_mdvd(char *text, size_t len, const struct sub_ropts *o,
+	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
+int	 sub_read_sami(char *text, size_t len, const struct sub_ropts *o,
+	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
+int	 sub_read_ttml(char *text, size_t len, const struct sub_ropts *o,
 	    struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e);
 
 /*
@@ -213,6 +289,10 @@ int	 sub_write_vtt(FILE *fp, const struct sub_doc *doc);
 int	 sub_write_ass(FILE *fp, const struct sub_doc *doc, enum sub_fmt f);
 int	 sub_write_ndjson(FILE *fp, const struct sub_doc *doc);
 int	 sub_write_sbv(FILE *fp, const struct sub_doc *doc);
+/* MicroDVD at doc->fps, else at fps, else at 23.976. */
+int	 sub_write_mdvd(FILE *fp, const struct sub_doc *doc, double fps);
+int	 sub_write_sami(FILE *fp, const struct sub_doc *doc);
+int	 sub_write_ttml(FILE *fp, const struct sub_doc *doc);
 
 /*
  * A growable string.  Out of memory is sticky: the failing append and
@@ -228,6 +308,15 @@ void	 sub_buf_add(struct sub_buf *b, const char *s, size_t n);
 void	 sub_buf_puts(struct sub_buf *b, const char *s);
 void	 sub_buf_putc(struct sub_buf *b, int c);
 void	 sub_buf_free(struct sub_buf *b);
+/* Appends code point c as UTF-8. */
+void	 sub_buf_putcp(struct sub_buf *b, unsigned long c);
+
+/*
+ * A character reference at s ('&'): &amp; &lt; &gt; &quot; &apos; &nbsp;
+ * &lrm; &rlm; and numeric ones.  Returns its length and sets *c, or
+ * returns 0 when it is none of these.
+ */
+size_t	 sub_entity(const char *s, unsigned long *c);
 /* Writes b to fp and empties it.  Returns 0, or -1 (errno set) when b is
  * out of memory or the write fails. */
 int	 sub_buf_flush(struct sub_buf *b, FILE *fp);

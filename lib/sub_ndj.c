@@ -121,11 +121,29 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 		return 0;
 	}
 	if (strcmp(type, "header") == 0) {
+		const char *from = NULL;
+		double fps = 0;
+
 		it->type = SUB_HEADER;
 		s = NULL;
 		if (ndj_get_str(r, rec, "format", 1, &s, e) < 0 ||
+		    ndj_get_str(r, rec, "from", 1, &from, e) < 0 ||
+		    ndj_get_num(r, rec, "fps", 1, &fps, e) < 0 ||
 		    opt_str(r, rec, "text", &it->text, doc, e) != 0)
 			return -1;
+		if (json_object_get(rec, "fps") != NULL &&
+		    !(fps > 1 && fps < 1000)) {
+			rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+			    "field 'fps' is out of range: %g", fps);
+			return -1;
+		}
+		doc->fps = fps;
+		if (from != NULL && (doc->src = sub_fmt_parse(from)) ==
+		    SUB_NONE) {
+			rerr_set(e, EX_DATAERR, ndj_name(r), ndj_line(r),
+			    "unknown format '%s'", from);
+			return -1;
+		}
 		if (s != NULL) {
 			enum sub_fmt f = sub_fmt_parse(s);
 
@@ -181,6 +199,49 @@ item_from(struct ndj_reader *r, json_t *rec, struct sub_item *it,
 }
 
 int
+sub_ndj_add(struct sub_doc *doc, struct ndj_reader *r, json_t *rec,
+    struct rerr *e)
+{
+	struct sub_item *it;
+
+	if ((it = sub_doc_add(doc, SUB_OTHER, ndj_line(r))) == NULL)
+		return rerr_set(e, EX_SOFTWARE, ndj_name(r), 0,
+		    "out of memory"), -1;
+	json_incref(rec);
+	it->rec = rec;
+	if (item_from(r, rec, it, doc, e) != 0) {
+		sub_item_free(it);	/* undo the half-filled item */
+		doc->n--;
+		return -1;
+	}
+	/* Without pass-through only OTHER needs it. */
+	if (!doc->keep_rec && it->type != SUB_OTHER) {
+		json_decref(rec);
+		it->rec = NULL;
+	}
+	if (doc->oom)
+		return rerr_set(e, EX_SOFTWARE, ndj_name(r), 0,
+		    "out of memory"), -1;
+	return 0;
+}
+
+int
+sub_ndj_check(struct ndj_reader *r, json_t *rec, struct rerr *e)
+{
+	struct sub_doc one = { 0 };
+	int rv;
+
+	one.keep_rec = 1;
+	if ((rv = sub_ndj_add(&one, r, rec, e)) == 0 &&
+	    (one.v[0].type == SUB_CUE || one.v[0].type == SUB_COMMENT)) {
+		ndj_set_real(rec, "start", (double)one.v[0].start / 1000, 3);
+		ndj_set_real(rec, "end", (double)one.v[0].end / 1000, 3);
+	}
+	sub_doc_free(&one);
+	return rv;
+}
+
+int
 sub_read_ndjson(char *text, size_t len, const char *name,
     struct ndj_policy *pol, struct sub_doc *doc, struct rerr *e)
 {
@@ -195,35 +256,21 @@ sub_read_ndjson(char *text, size_t len, const char *name,
 		return 0;
 	if ((fp = fmemopen(text, len, "r")) == NULL)
 		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
-	r = ndj_openf(fp, name);
+	if ((r = ndj_openf(fp, name)) == NULL) {
+		fclose(fp);
+		return rerr_set(e, EX_SOFTWARE, name, 0, "out of memory");
+	}
 	for (;;) {
-		struct sub_item *it;
-
-		k = ndj_next(r, &rec, e);
-		if (k == 0)
+		if ((k = ndj_next(r, &rec, e)) == 0)
 			break;
 		if (k > 0) {
-			if ((it = sub_doc_add(doc, SUB_OTHER,
-			    ndj_line(r))) == NULL) {
-				json_decref(rec);
-				rv = rerr_set(e, EX_SOFTWARE, name, 0,
-				    "out of memory");
-				break;
-			}
-			it->rec = rec;
-			if (item_from(r, rec, it, doc, e) == 0) {
+			k = sub_ndj_add(doc, r, rec, e);
+			json_decref(rec);
+			if (k == 0) {
 				if (pol != NULL)
 					ndj_policy_ok(pol);
-				/* Without pass-through only OTHER needs it. */
-				if (!doc->keep_rec && it->type != SUB_OTHER) {
-					json_decref(rec);
-					it->rec = NULL;
-				}
 				continue;
 			}
-			/* Undo the half-filled item. */
-			sub_item_free(it);
-			doc->n--;
 		}
 		if (e->code != EX_DATAERR || pol == NULL || !pol->skip_bad) {
 			rv = e->code ? e->code : EX_DATAERR;
@@ -253,6 +300,12 @@ item_json(const struct sub_doc *doc, const struct sub_item *it)
 		json_object_set_new(o, "type", json_string("header"));
 		json_object_set_new(o, "format",
 		    json_string(sub_fmt_name(doc->markup)));
+		if (doc->src == SUB_SBV || doc->src == SUB_MICRODVD ||
+		    doc->src == SUB_SAMI)
+			json_object_set_new(o, "from",
+			    json_string(sub_fmt_name(doc->src)));
+		if (doc->fps > 0)
+			ndj_set_real(o, "fps", doc->fps, 3);
 		set_str(o, "text", it->text);
 		break;
 	case SUB_CUE:

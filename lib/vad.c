@@ -36,9 +36,8 @@ struct vad {
 	float		 curmin[NB];
 	float		 submin[NSUB][NB];
 	int		 nsub, subpos, infr;
-	float		 lvl_prev;	/* for the level modulation */
 	/* outputs */
-	float		*score, *prob;
+	float		*score, *prob, *lvl, *mod, *flat;
 	long		 n, cap;
 };
 
@@ -71,17 +70,25 @@ vad_open(struct rerr *e)
 }
 
 static int
+grow1(float **a, long cap)
+{
+	float *p = realloc(*a, (size_t)cap * sizeof(*p));
+
+	if (p == NULL)
+		return -1;
+	*a = p;
+	return 0;
+}
+
+static int
 grow(struct vad *v)
 {
-	float *s, *p;
 	long cap = v->cap ? v->cap * 2 : 4096;
 
-	if ((s = realloc(v->score, (size_t)cap * sizeof(*s))) == NULL)
+	if (grow1(&v->score, cap) != 0 || grow1(&v->prob, cap) != 0 ||
+	    grow1(&v->lvl, cap) != 0 || grow1(&v->mod, cap) != 0 ||
+	    grow1(&v->flat, cap) != 0)
 		return -1;
-	v->score = s;
-	if ((p = realloc(v->prob, (size_t)cap * sizeof(*p))) == NULL)
-		return -1;
-	v->prob = p;
 	v->cap = cap;
 	return 0;
 }
@@ -91,7 +98,7 @@ static int
 frame(struct vad *v)
 {
 	float p, fl;
-	double sum = 0, lvl = 0;
+	double sum = 0, lvl = 0, lsum = 0, psum = 0;
 	int k, j;
 
 	for (k = 0; k < N; k++)
@@ -115,6 +122,10 @@ frame(struct vad *v)
 		if (v->ps[k] > fl)
 			sum += 10 * log10f(v->ps[k] / fl);
 		lvl += v->ps[k];
+		/* the power relative to the floor: whitened, so only the
+		 * fine structure (harmonics, formants) is measured */
+		lsum += logf(p / fl);
+		psum += p / fl;
 	}
 	if (++v->infr == SUBW) {
 		memcpy(v->submin[v->subpos], v->curmin, sizeof(v->curmin));
@@ -127,6 +138,10 @@ frame(struct vad *v)
 	if (v->n == v->cap && grow(v) != 0)
 		return -1;
 	v->score[v->n] = (float)(sum / (HI - LO + 1));
+	v->lvl[v->n] = 10 * log10f((float)lvl + 1e-10f);
+	/* spectral flatness: geometric over arithmetic mean */
+	v->flat[v->n] = (float)(exp(lsum / (HI - LO + 1)) /
+	    (psum / (HI - LO + 1)));
 	v->n++;
 	return 0;
 }
@@ -177,6 +192,62 @@ decide(struct vad *v)
 	}
 }
 
+/*
+ * Syllable-rate modulation: in every second of audio (a block of MB
+ * frames every MH), the share of the level's modulation energy (the band
+ * level in dB, its mean removed, Hann-windowed) that lies at 2.5-7 Hz
+ * among 0.5-20 Hz.  Speech rises and falls with its syllables, four or
+ * five a second, and its pauses fall to the floor; music holds its notes
+ * and moves with its beat.  On the dev episodes (espeak-ng speech over a
+ * chord and pink noise at 6-15 dB SNR) the median second of speech scores
+ * 0.51-0.59; espeak-ng speech over Big Buck Bunny's soundtrack at 4 and
+ * 9 dB 0.55 and 0.58, the dialogue of friday_480p_h264.mp4 0.51, the
+ * soundtrack alone 0.22 (../shared/data/video; measured on 1 s blocks).
+ * Each frame gets the value of the block centred nearest to it.
+ */
+#define MB	100
+#define MH	50
+static void
+modulation(struct vad *v)
+{
+	double c[MB], sn[MB], w[MB], x[MB], mean, re, im, in, all, m;
+	long b, nb, i, t0;
+	int j, k;
+
+	for (j = 0; j < MB; j++) {
+		c[j] = cos(2 * M_PI * j / MB);
+		sn[j] = sin(2 * M_PI * j / MB);
+		w[j] = 0.5 - 0.5 * cos(2 * M_PI * j / (MB - 1));
+	}
+	nb = v->n > MB ? (v->n - MB) / MH + 1 : 1;
+	for (b = 0; b < nb; b++) {
+		t0 = b * MH;
+		mean = 0;
+		for (j = 0; j < MB; j++)
+			mean += t0 + j < v->n ? v->lvl[t0 + j] : 0;
+		mean /= MB;
+		for (j = 0; j < MB; j++)
+			x[j] = ((t0 + j < v->n ? v->lvl[t0 + j] : mean) -
+			    mean) * w[j];
+		in = all = 0;
+		for (k = 1; k <= 20; k++) {
+			re = im = 0;
+			for (j = 0; j < MB; j++) {
+				re += x[j] * c[(j * k) % MB];
+				im -= x[j] * sn[(j * k) % MB];
+			}
+			all += re * re + im * im;
+			if (k >= 3 && k <= 7)
+				in += re * re + im * im;
+		}
+		m = all > 0 ? in / all : 0;
+		/* frames nearest this block's centre */
+		for (i = b == 0 ? 0 : t0 + MB / 2 - MH / 2;
+		    i < (b == nb - 1 ? v->n : t0 + MB / 2 + MH / 2); i++)
+			v->mod[i] = (float)m;
+	}
+}
+
 long
 vad_finish(struct vad *v, const float **prob, const float **score)
 {
@@ -188,10 +259,23 @@ vad_finish(struct vad *v, const float **prob, const float **score)
 		if (vad_push(v, z, (long)(v->next_end - v->pushed)) != 0)
 			break;
 	decide(v);
+	modulation(v);
 	*prob = v->prob;
 	if (score != NULL)
 		*score = v->score;
 	return v->n;
+}
+
+const float *
+vad_modulation(const struct vad *v)
+{
+	return v->mod;
+}
+
+const float *
+vad_flatness(const struct vad *v)
+{
+	return v->flat;
 }
 
 void
@@ -205,14 +289,10 @@ vad_close(struct vad *v)
 	fftwf_free(v->out);
 	free(v->score);
 	free(v->prob);
+	free(v->lvl);
+	free(v->mod);
+	free(v->flat);
 	free(v);
-}
-
-int
-vad_file(const char *path, float **prob, long *n, double *dur,
-    struct rerr *e)
-{
-	return vad_file_with(path, VAD_AUTO, prob, n, dur, e);
 }
 
 /*
@@ -263,9 +343,54 @@ feeder(void *arg)
 	return NULL;
 }
 
+/* The decode errors of the input: "" or what they were. */
+static int
+decode_errors(struct feed *f, long max, char *warn, size_t n,
+    struct rerr *e)
+{
+	char msg[400];
+
+	warn[0] = '\0';
+	if (f->m == NULL)
+		return 0;
+	if (media_errors_fatal(f->m, max) || media_errors_fatal(f->m, -1)) {
+		media_errors_msg(f->m, msg, sizeof(msg));
+		return rerr_set(e, EX_DATAERR, NULL, 0, "%s", msg);
+	}
+	if (media_errors(f->m)->count > 0)
+		media_errors_msg(f->m, warn, n);
+	return 0;
+}
+
+static int
+open_input(struct feed *f, const char *path, const struct vad_opts *o,
+    struct rerr *e)
+{
+	enum vad_src src = o->src;
+
+	if (src == VAD_AUTO)
+		src = o->stream <= 0 && au_sndfile_format(path) ?
+		    VAD_SNDFILE : VAD_LIBAV;
+	if (src == VAD_SNDFILE) {
+		if (o->stream > 0)
+			return rerr_set(e, EX_UNAVAILABLE, path, 0,
+			    "no audio stream %d: the file has 1", o->stream);
+		f->af = au_file_open(path, VAD_RATE, e);
+		return f->af != NULL ? 0 : e->code;
+	} else {
+		struct media_opts mo = MEDIA_OPTS_DEFAULT;
+
+		mo.video = 0;
+		mo.audio_rate = VAD_RATE;
+		mo.audio_stream = o->stream;
+		f->m = media_open(path, &mo, e);
+		return f->m != NULL ? 0 : e->code;
+	}
+}
+
 int
-vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
-    double *dur, struct rerr *e)
+vad_run(const char *path, const struct vad_opts *o, struct vad_out *out,
+    struct rerr *e)
 {
 	struct feed *f;
 	struct vad *v = NULL;
@@ -274,16 +399,10 @@ vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
 	long got, total = 0;
 	int rv = 0, started = 0;
 
+	memset(out, 0, sizeof(*out));
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
-	if (src == VAD_AUTO)
-		src = au_sndfile_format(path) ? VAD_SNDFILE : VAD_LIBAV;
-	if (src == VAD_SNDFILE) {
-		if ((f->af = au_file_open(path, VAD_RATE, e)) == NULL)
-			goto fail;
-	} else if ((f->m = media_open_audio(path, VAD_RATE, e)) == NULL)
-		goto fail;
-	if ((v = vad_open(e)) == NULL)
+	if (open_input(f, path, o, e) != 0 || (v = vad_open(e)) == NULL)
 		goto fail;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
@@ -320,14 +439,25 @@ vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
 		*e = f->e;
 		goto fail;
 	}
-	*n = vad_finish(v, &p, NULL);
-	if ((*prob = malloc((size_t)(*n > 0 ? *n : 1) * sizeof(float)))
-	    == NULL) {
+	if (decode_errors(f, o->max_errors, out->warn, sizeof(out->warn),
+	    e) != 0)
+		goto fail;
+	out->n = vad_finish(v, &p, NULL);
+	out->prob = malloc((size_t)(out->n > 0 ? out->n : 1) * sizeof(float));
+	out->mod = malloc((size_t)(out->n > 0 ? out->n : 1) * sizeof(float));
+	out->flat = malloc((size_t)(out->n > 0 ? out->n : 1) * sizeof(float));
+	if (out->prob == NULL || out->mod == NULL || out->flat == NULL) {
 		rerr_set(e, EX_SOFTWARE, NULL, 0, "out of memory");
 		goto fail;
 	}
-	memcpy(*prob, p, (size_t)*n * sizeof(float));
-	*dur = (double)total / VAD_RATE;
+	memcpy(out->prob, p, (size_t)out->n * sizeof(float));
+	if (out->n > 0) {
+		memcpy(out->mod, vad_modulation(v), (size_t)out->n *
+		    sizeof(float));
+		memcpy(out->flat, vad_flatness(v), (size_t)out->n *
+		    sizeof(float));
+	}
+	out->dur = (double)total / VAD_RATE;
 	vad_close(v);
 	media_close(f->m);
 	au_file_close(f->af);
@@ -342,5 +472,42 @@ fail:
 	media_close(f->m);
 	au_file_close(f->af);
 	free(f);
+	vad_out_free(out);
 	return e->code;
+}
+
+void
+vad_out_free(struct vad_out *out)
+{
+	free(out->prob);
+	free(out->mod);
+	free(out->flat);
+	out->prob = out->mod = out->flat = NULL;
+	out->n = 0;
+}
+
+int
+vad_file_with(const char *path, enum vad_src src, float **prob, long *n,
+    double *dur, struct rerr *e)
+{
+	struct vad_opts o = VAD_OPTS_DEFAULT;
+	struct vad_out out;
+	int rv;
+
+	o.src = src;
+	if ((rv = vad_run(path, &o, &out, e)) != 0)
+		return rv;
+	*prob = out.prob;
+	*n = out.n;
+	*dur = out.dur;
+	free(out.mod);
+	free(out.flat);
+	return 0;
+}
+
+int
+vad_file(const char *path, float **prob, long *n, double *dur,
+    struct rerr *e)
+{
+	return vad_file_with(path, VAD_AUTO, prob, n, dur, e);
 }

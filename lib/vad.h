@@ -40,6 +40,19 @@ int	 vad_push(struct vad *v, const float *x, long n);
  * above the floor) point to per-frame arrays owned by v.
  */
 long	 vad_finish(struct vad *v, const float **prob, const float **score);
+/*
+ * After vad_finish: per frame, the syllable-rate modulation of the level
+ * in the second around it, 0..1 (the share of its modulation energy at
+ * 2.5-7 Hz; speech about 0.5, music about 0.2: see vad.c).  Owned by v.
+ */
+const float *vad_modulation(const struct vad *v);
+/*
+ * After vad_finish: per frame, the spectral flatness of the 250-3500 Hz
+ * band, whitened by the noise floor (geometric over arithmetic mean of
+ * the power over the floor, 0..1): noise about 0.56 whatever its colour,
+ * speech and music 0.05-0.3.  Owned by v.
+ */
+const float *vad_flatness(const struct vad *v);
 void	 vad_close(struct vad *v);
 
 /*
@@ -60,5 +73,35 @@ int	 vad_file(const char *path, float **prob, long *n, double *dur,
 enum vad_src { VAD_AUTO, VAD_LIBAV, VAD_SNDFILE };
 int	 vad_file_with(const char *path, enum vad_src src, float **prob,
 	    long *n, double *dur, struct rerr *e);
+
+/*
+ * The whole analysis of one audio stream of path: vad_run fills out
+ * (arrays malloc'd, freed with vad_out_free) or returns a status with e
+ * filled, as vad_file.  A truncated or corrupt input (lib/media's default
+ * policy: it ends early, a read fails, or errors in more than 1 % of the
+ * packets) is EX_DATAERR naming the time and byte of the first error; a
+ * few errors that do not fail the run are described in out->warn.
+ * With max_errors >= 0, more errors than that fail it.
+ * stream >= 1 needs libavformat: libsndfile's files have one stream.
+ */
+struct vad_opts {
+	enum vad_src	 src;
+	int		 stream;	/* audio stream from 0; -1: the best */
+	long		 max_errors;	/* decode errors that do not fail the
+					   run; -1: lib/media's policy */
+};
+#define VAD_OPTS_DEFAULT { VAD_AUTO, -1, -1 }
+
+struct vad_out {
+	float	*prob;		/* speech probability per frame */
+	float	*mod;		/* syllable-rate modulation per frame */
+	float	*flat;		/* spectral flatness per frame */
+	long	 n;		/* frames of VAD_HOP seconds */
+	double	 dur;		/* seconds of audio */
+	char	 warn[400];	/* decode errors that did not fail, or "" */
+};
+int	 vad_run(const char *path, const struct vad_opts *o,
+	    struct vad_out *out, struct rerr *e);
+void	 vad_out_free(struct vad_out *out);
 
 #endif /* REEL_VAD_H */

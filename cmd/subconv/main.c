@@ -1,106 +1,67 @@
 /*
- * subconv: convert subtitles between SRT, WebVTT, ASS/SSA and cue NDJSON.
+ * subconv: convert subtitles between SRT, WebVTT, ASS/SSA, TTML/DFXP,
+ * SBV, MicroDVD, SAMI and cue NDJSON.
  *
- * The input is read whole (subtitle files are small next to the memory of
- * any machine that plays them), decoded, parsed into a sub_doc and written
- * in the output format.  Nothing is written when the input is bad: with
- * -o the old file stays; on stdout nothing appears.
+ * Cue NDJSON to cue NDJSON streams, record by record, in constant memory;
+ * anything else is read whole (subtitle files are small next to the
+ * memory of any machine that plays them), decoded, parsed into a sub_doc
+ * and written in the output format.  Nothing is written when the input
+ * is bad: with -o the old file stays; on stdout nothing appears.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "atomic.h"
 #include "cli.h"
 #include "ndjson.h"
 #include "sub.h"
 #include "subconv.h"
 
-static void __attribute__((noreturn))
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: subconv [-hV] [-e encoding] [-f format] "
-	    "[-i format] [-o file] [--skip-bad]\n"
-	    "               [--max-bad-rate rate] [file]\n");
-	if (status == 0)
-		fprintf(fp, "\n"
-		    "  -e, --encoding NAME   input encoding (iconv name); "
-		    "default: detect\n"
-		    "  -f, --format FMT      output format: srt, vtt, ass, "
-		    "ssa, ndjson\n"
-		    "  -h, --help            show this help\n"
-		    "  -i, --input-format FMT  input format; default: detect\n"
-		    "  -o, --output FILE     write FILE atomically instead of "
-		    "stdout\n"
-		    "  -V, --version         show the version\n"
-		    "      --skip-bad        report and skip unreadable "
-		    "blocks\n"
-		    "      --max-bad-rate R  fail when more than R of the "
-		    "blocks were bad\n");
-	exit(status);
-}
-
-static enum sub_fmt
-fmt_opt(const char *s, const char *opt)
-{
-	enum sub_fmt f = sub_fmt_parse(s);
-
-	if (f == SUB_NONE) {
-		cli_warn("%s: unknown format: %s", opt, s);
-		usage(stderr, EX_USAGE);
-	}
-	return f;
-}
+static const struct cli_opt opts[] = {
+	SUB_CLI_OPT_ENCODING,
+	{ 'f', "format", "format", "output format: srt, vtt, ass, ssa, "
+	    "ttml, sbv,\nmicrodvd, sami, ndjson (default: by -o, else "
+	    "ndjson)", 0 },
+	CLI_OPT_HELP,
+	SUB_CLI_OPT_INPUT_FORMAT,
+	{ 'o', "output", "file", "write file atomically, not the standard "
+	    "output", 0 },
+	CLI_OPT_VERSION,
+	SUB_CLI_OPT_FPS,
+	NDJ_CLI_OPT_MAX_BAD_RATE,
+	NDJ_CLI_OPT_SKIP_BAD,
+	CLI_OPT_END
+};
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "encoding",		required_argument,	NULL, 'e' },
-		{ "format",		required_argument,	NULL, 'f' },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "input-format",	required_argument,	NULL, 'i' },
-		{ "output",		required_argument,	NULL, 'o' },
-		{ "version",		no_argument,		NULL, 'V' },
-		NDJ_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_getopt g = { .opts = opts, .usage = "[-hV] [-e encoding] "
+	    "[-f format] [-i format] [-o file] [--fps rate] "
+	    "[--max-bad-rate rate] [--skip-bad] [file]" };
 	struct subconv_opts o = { 0 };
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
+	struct rerr e = { 0 };
 	int ch;
 
 	cli_init("subconv");
-	while ((ch = getopt_long(argc, argv, "e:f:hi:o:V", longopts,
-	    NULL)) != -1) {
-		if (ndj_policy_opt(&pol, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'e':
-			o.encoding = optarg;
-			break;
-		case 'f':
-			o.to = fmt_opt(optarg, "-f");
-			break;
-		case 'h':
-			usage(stdout, 0);
-		case 'i':
-			o.from = fmt_opt(optarg, "-i");
-			break;
-		case 'o':
+	while ((ch = cli_getopt(&g, argc, argv)) != -1) {
+		int r = ndj_policy_parse(&pol, ch, optarg, &e);
+
+		if (r == 0)
+			r = sub_ropts_parse(&o.ro, ch, optarg, &e);
+		if (r == 0 && ch == 'f')
+			r = sub_fmt_arg(optarg, "-f", &o.to, &e) == 0 ? 1 : -1;
+		if (r == 0 && ch == 'o') {
 			o.output = optarg;
-			break;
-		case 'V':
-			cli_version();
-		default:
-			usage(stderr, EX_USAGE);
+			r = 1;
 		}
+		if (r < 0)
+			cli_usage_error(&g, "%s", e.msg);
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage(stderr, EX_USAGE);
+		cli_usage_error(&g, "one input file at most");
 	o.input = argc == 1 ? argv[0] : "-";
 	if (o.to == SUB_NONE && o.output != NULL)
 		o.to = sub_fmt_from_path(o.output);

@@ -10,8 +10,7 @@
 struct subconv_opts {
 	const char	*input;		/* path, "-" for stdin */
 	const char	*output;	/* -o path, NULL for stdout */
-	const char	*encoding;	/* -e, NULL to detect */
-	enum sub_fmt	 from;		/* -i, SUB_NONE to detect */
+	struct sub_ropts ro;		/* -e, -i, --fps */
 	enum sub_fmt	 to;		/* output format */
 };
 

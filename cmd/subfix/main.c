@@ -10,182 +10,162 @@
  * change.  Each change, and each cue that still breaks a rule with the
  * reason, is an NDJSON record on stderr or in --report FILE.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "ndjson.h"
 #include "sub.h"
 #include "subfix.h"
 
-static void __attribute__((noreturn))
-usage(FILE *fp, int status)
-{
-	size_t i;
+enum { O_REPORT = CLI_LONG, O_FPS, O_JOIN, O_KEEP, O_SPLIT, O_LANG,
+	O_LIMIT };	/* O_LIMIT + i: the limits of limits[] */
 
-	fprintf(fp, "usage: subfix [-hV] [-e encoding] [-f format] "
-	    "[-i format] [-o file] [-p profile]\n"
-	    "              [-S file] [--report file]\n"
-	    "              [--fps rate] [--max-chars n] [--max-lines n] "
-	    "[--cps rate]\n"
-	    "              [--min-duration s] [--max-duration s] "
-	    "[--min-gap frames]\n"
-	    "              [--chain s] [--shot-window s] "
-	    "[--shot-out frames]\n"
-	    "              [--join-lines] [--keep-lines] [--split] "
-	    "[--skip-bad]\n"
-	    "              [--max-bad-rate rate] [file]\n");
-	if (status != 0)
-		exit(status);
-	fprintf(fp, "\n"
-	    "  -e, --encoding NAME     input encoding (iconv name); "
-	    "default: detect\n"
-	    "  -f, --format FMT        output format: srt, vtt, ass, ssa, "
-	    "ttml, sbv,\n"
-	    "                          microdvd, sami, ndjson\n"
-	    "  -h, --help              show this help\n"
-	    "  -i, --input-format FMT  input format; default: detect\n"
-	    "  -o, --output FILE       write FILE atomically instead of "
-	    "stdout\n"
-	    "  -p, --profile NAME      the limits of a guideline (default "
-	    "netflix-en)\n"
-	    "  -S, --scenes FILE       scene records: the shot changes\n"
-	    "  -V, --version           show the version\n"
-	    "      --report FILE       the change records (default stderr)\n"
-	    "      --fps R             frame rate for frame limits "
-	    "(default 25)\n"
-	    "      --max-chars N       characters per line\n"
-	    "      --max-lines N       lines per cue\n"
-	    "      --cps R             reading speed, characters per "
-	    "second\n"
-	    "      --min-duration S    seconds\n"
-	    "      --max-duration S    seconds\n"
-	    "      --min-gap F         frames between cues\n"
-	    "      --chain S           close gaps up to S seconds\n"
-	    "      --shot-window S     snap to a shot change this near\n"
-	    "      --shot-out F        end F frames before a shot change\n"
-	    "      --join-lines        put text that fits one line on one\n"
-	    "      --keep-lines        break lines only where they do not "
-	    "fit\n"
-	    "      --split             split cues too long for the lines or "
-	    "duration\n"
-	    "      --skip-bad          report and skip bad records\n"
-	    "      --max-bad-rate R    fail above this fraction of bad "
-	    "records\n"
-	    "\nprofiles:");
-	for (i = 0; subfix_profiles[i] != NULL; i++)
-		fprintf(fp, " %s", subfix_profiles[i]->name);
-	fprintf(fp, "\n");
-	exit(0);
-}
+/*
+ * The limits that are options over the profile: where each goes in a
+ * struct profile, its range, and whether it is a count.
+ */
+static const struct limit {
+	const char	*name, *arg, *help;
+	size_t		 off;
+	double		 lo, hi;
+	int		 count;
+} limits[] = {
+	{ "max-chars", "n", "characters a line",
+	    offsetof(struct profile, max_chars), 1, 1000, 1 },
+	{ "max-lines", "n", "lines a cue",
+	    offsetof(struct profile, max_lines), 1, 100, 1 },
+	{ "cps", "rate", "reading speed, characters a second",
+	    offsetof(struct profile, cps), 0.1, 1000, 0 },
+	{ "min-duration", "s", "shortest cue, seconds",
+	    offsetof(struct profile, min_dur), 0, 3600, 0 },
+	{ "max-duration", "s", "longest cue, seconds",
+	    offsetof(struct profile, max_dur), 0, 3600, 0 },
+	{ "min-gap", "frames", "frames between cues",
+	    offsetof(struct profile, min_gap), 0, 3600, 0 },
+	{ "chain", "s", "close gaps up to s seconds",
+	    offsetof(struct profile, chain), 0, 3600, 0 },
+	{ "shot-window", "s", "snap to a shot change this near, seconds",
+	    offsetof(struct profile, shot_window), 0, 3600, 0 },
+	{ "shot-out", "frames", "end this many frames before a shot change",
+	    offsetof(struct profile, shot_out), 0, 3600, 0 },
+};
+#define NLIMITS	(sizeof(limits) / sizeof(limits[0]))
+
+static const struct cli_opt fixed_opts[] = {
+	SUB_CLI_OPT_ENCODING,
+	{ 'f', "format", "format", "output format: srt, vtt, ass, ssa, ttml, "
+	    "sbv,\nmicrodvd, sami, ndjson (default: by -o, else as\nthe "
+	    "input)", 0 },
+	CLI_OPT_HELP,
+	SUB_CLI_OPT_INPUT_FORMAT,
+	{ 'o', "output", "file", "write file atomically, not the standard "
+	    "output", 0 },
+	{ 'p', "profile", "profile", "the limits of a guideline (default "
+	    "netflix-en)", 0 },
+	{ 'S', "scenes", "file", "scene records: the shot changes", 0 },
+	CLI_OPT_VERSION,
+	{ O_REPORT, "report", "file", "the change records (default: standard "
+	    "error)", 0 },
+	{ O_FPS, "fps", "rate", "video frame rate, for limits in frames and "
+	    "MicroDVD\n(default 25)", 0 },
+	{ O_LANG, "lang", "code", "language of cues without a lang field\n"
+	    "(default: the profile's)", 0 },
+	{ O_JOIN, "join-lines", NULL, "put text that fits one line on one",
+	    0 },
+	{ O_KEEP, "keep-lines", NULL, "break lines only where they do not "
+	    "fit", 0 },
+	{ O_SPLIT, "split", NULL, "split cues too long for the lines or the "
+	    "duration", 0 },
+	NDJ_CLI_OPT_MAX_BAD_RATE,
+	NDJ_CLI_OPT_SKIP_BAD,
+};
+#define NFIXED	(sizeof(fixed_opts) / sizeof(fixed_opts[0]))
+
+static const char usage_text[] = "[-hV] [-e encoding] [-f format] "
+    "[-i format] [-o file] [-p profile] [-S file] [--report file] "
+    "[--fps rate] [--lang code] [--max-chars n] [--max-lines n] "
+    "[--cps rate] [--min-duration s] [--max-duration s] "
+    "[--min-gap frames] [--chain s] [--shot-window s] "
+    "[--shot-out frames] [--join-lines] [--keep-lines] [--split] "
+    "[--max-bad-rate rate] [--skip-bad] [file]";
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REPORT = 256, O_SCENES, O_FPS, O_CHARS, O_LINES, O_CPS,
-	    O_MIND, O_MAXD, O_GAP, O_CHAIN, O_WIN, O_OUT, O_JOIN, O_KEEP,
-	    O_SPLIT };
-	static const struct option longopts[] = {
-		{ "format",		required_argument,	NULL, 'f' },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "output",		required_argument,	NULL, 'o' },
-		{ "profile",		required_argument,	NULL, 'p' },
-		{ "version",		no_argument,		NULL, 'V' },
-		{ "report",		required_argument,	NULL, O_REPORT },
-		{ "scenes",		required_argument,	NULL, O_SCENES },
-		{ "fps",		required_argument,	NULL, O_FPS },
-		{ "max-chars",		required_argument,	NULL, O_CHARS },
-		{ "max-lines",		required_argument,	NULL, O_LINES },
-		{ "cps",		required_argument,	NULL, O_CPS },
-		{ "min-duration",	required_argument,	NULL, O_MIND },
-		{ "max-duration",	required_argument,	NULL, O_MAXD },
-		{ "min-gap",		required_argument,	NULL, O_GAP },
-		{ "chain",		required_argument,	NULL, O_CHAIN },
-		{ "shot-window",	required_argument,	NULL, O_WIN },
-		{ "shot-out",		required_argument,	NULL, O_OUT },
-		{ "join-lines",		no_argument,		NULL, O_JOIN },
-		{ "keep-lines",		no_argument,		NULL, O_KEEP },
-		{ "split",		no_argument,		NULL, O_SPLIT },
-		{ "encoding",		required_argument,	NULL, 'e' },
-		{ "input-format",	required_argument,	NULL, 'i' },
-		NDJ_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	/* Options apply over the profile, whatever their order. */
+	struct cli_opt opts[NFIXED + NLIMITS + 1];
+	struct cli_getopt g = { .opts = opts, .usage = usage_text };
 	struct fix_opts o = { 0 };
 	struct ndj_policy pol = NDJ_POLICY_DEFAULT;
 	const struct profile *p = profile_find("netflix-en");
-	double v[O_OUT - O_CHARS + 1];
-	int set[O_OUT - O_CHARS + 1] = { 0 };
-	char optn[32];
-	int ch, i, join = -1;
+	double v[NLIMITS];
+	int set[NLIMITS] = { 0 }, ch, join = -1;
+	char trailer[256] = "profiles:";
+	struct rerr e = { 0 };
+	size_t i;
 
 	cli_init("subfix");
+	/* The table: the fixed options, the limits before the policy. */
+	memcpy(opts, fixed_opts, (NFIXED - 2) * sizeof(opts[0]));
+	for (i = 0; i < NLIMITS; i++)
+		opts[NFIXED - 2 + i] = (struct cli_opt){ O_LIMIT + (int)i,
+		    limits[i].name, limits[i].arg, limits[i].help, 0 };
+	opts[NFIXED + NLIMITS - 2] = fixed_opts[NFIXED - 2];
+	opts[NFIXED + NLIMITS - 1] = fixed_opts[NFIXED - 1];
+	opts[NFIXED + NLIMITS] = (struct cli_opt)CLI_OPT_END;
+	for (i = 0; subfix_profiles[i] != NULL; i++) {
+		strncat(trailer, " ", sizeof(trailer) - strlen(trailer) - 1);
+		strncat(trailer, subfix_profiles[i]->name,
+		    sizeof(trailer) - strlen(trailer) - 1);
+	}
+	g.trailer = trailer;
 	o.fps = 25;
-	while ((ch = getopt_long(argc, argv, "e:f:hi:o:p:S:V", longopts,
-	    NULL)) != -1) {
-		if (ndj_policy_opt(&pol, ch, optarg))
+	while ((ch = cli_getopt(&g, argc, argv)) != -1) {
+		int r = ndj_policy_parse(&pol, ch, optarg, &e);
+
+		if (r == 0)
+			r = sub_ropts_parse(&o.ro, ch, optarg, &e);
+		if (r < 0)
+			cli_usage_error(&g, "%s", e.msg);
+		if (r > 0)
 			continue;
+		if (ch >= O_LIMIT && ch < O_LIMIT + (int)NLIMITS) {
+			const struct limit *lm = &limits[ch - O_LIMIT];
+			char name[32];
+
+			snprintf(name, sizeof(name), "--%s", lm->name);
+			v[ch - O_LIMIT] = lm->count ? (double)cli_int(optarg,
+			    (long long)lm->lo, (long long)lm->hi, name) :
+			    cli_num(optarg, lm->lo, lm->hi, name);
+			set[ch - O_LIMIT] = 1;
+			continue;
+		}
 		switch (ch) {
 		case 'f':
-			if ((o.to = sub_fmt_parse(optarg)) == SUB_NONE) {
-				cli_warn("-f: unknown format: %s", optarg);
-				usage(stderr, EX_USAGE);
-			}
-			break;
-		case 'e':
-			o.encoding = optarg;
-			break;
-		case 'h':
-			usage(stdout, 0);
-		case 'i':
-			if ((o.from = sub_fmt_parse(optarg)) == SUB_NONE) {
-				cli_warn("-i: unknown format: %s", optarg);
-				usage(stderr, EX_USAGE);
-			}
+			if (sub_fmt_arg(optarg, "-f", &o.to, &e) != 0)
+				cli_usage_error(&g, "%s", e.msg);
 			break;
 		case 'o':
 			o.output = optarg;
 			break;
 		case 'p':
-			if ((p = profile_find(optarg)) == NULL) {
-				cli_warn("-p: unknown profile: %s", optarg);
-				usage(stderr, EX_USAGE);
-			}
-			break;
-		case 'V':
-			cli_version();
-		case O_REPORT:
-			o.report = optarg;
+			if ((p = profile_find(optarg)) == NULL)
+				cli_usage_error(&g, "-p: unknown profile: %s",
+				    optarg);
 			break;
 		case 'S':
-		case O_SCENES:
 			o.scenes = optarg;
+			break;
+		case O_REPORT:
+			o.report = optarg;
 			break;
 		case O_FPS:
 			o.fps = cli_num(optarg, 1, 1000, "--fps");
 			break;
-		case O_CHARS:
-		case O_LINES:
-			snprintf(optn, sizeof(optn), "--%s",
-			    longopts[ch - O_REPORT + 5].name);
-			v[ch - O_CHARS] = (double)cli_int(optarg, 1,
-			    ch == O_CHARS ? 1000 : 100, optn);
-			set[ch - O_CHARS] = 1;
-			break;
-		case O_CPS:
-		case O_MIND:
-		case O_MAXD:
-		case O_GAP:
-		case O_CHAIN:
-		case O_WIN:
-		case O_OUT:
-			snprintf(optn, sizeof(optn), "--%s",
-			    longopts[ch - O_REPORT + 5].name);
-			v[ch - O_CHARS] = cli_num(optarg, ch == O_CPS ? 0.1 : 0,
-			    ch == O_CPS ? 1000 : 3600, optn);
-			set[ch - O_CHARS] = 1;
+		case O_LANG:
+			o.lang = optarg;
 			break;
 		case O_JOIN:
 		case O_KEEP:
@@ -194,37 +174,29 @@ main(int argc, char *argv[])
 		case O_SPLIT:
 			o.split = 1;
 			break;
-		default:
-			usage(stderr, EX_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage(stderr, EX_USAGE);
+		cli_usage_error(&g, "one input file at most");
 	o.p = *p;
 	if (join >= 0)
 		o.p.one_line = join;
-	for (i = 0; i <= O_OUT - O_CHARS; i++) {
+	for (i = 0; i < NLIMITS; i++) {
+		char *field = (char *)&o.p + limits[i].off;
+
 		if (!set[i])
 			continue;
-		switch (i + O_CHARS) {
-		case O_CHARS: o.p.max_chars = (long)v[i]; break;
-		case O_LINES: o.p.max_lines = (long)v[i]; break;
-		case O_CPS: o.p.cps = v[i]; break;
-		case O_MIND: o.p.min_dur = v[i]; break;
-		case O_MAXD: o.p.max_dur = v[i]; break;
-		case O_GAP: o.p.min_gap = v[i]; break;
-		case O_CHAIN: o.p.chain = v[i]; break;
-		case O_WIN: o.p.shot_window = v[i]; break;
-		case O_OUT: o.p.shot_out = v[i]; break;
-		}
+		if (limits[i].count)
+			*(long *)(void *)field = (long)v[i];
+		else
+			*(double *)(void *)field = v[i];
 	}
-	if (o.p.min_dur > o.p.max_dur) {
-		cli_warn("--min-duration %g is over --max-duration %g",
-		    o.p.min_dur, o.p.max_dur);
-		usage(stderr, EX_USAGE);
-	}
+	if (o.p.min_dur > o.p.max_dur)
+		cli_usage_error(&g, "--min-duration %g is over --max-duration "
+		    "%g", o.p.min_dur, o.p.max_dur);
+	o.ro.fps = o.fps;
 	o.input = argc == 1 ? argv[0] : "-";
 	if (o.to == SUB_NONE && o.output != NULL)
 		o.to = sub_fmt_from_path(o.output);

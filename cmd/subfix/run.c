@@ -189,7 +189,7 @@ cues_of(const struct sub_doc *doc, const char *name, struct fix_cue **out,
 			    "cue ends before it starts");
 		}
 		c[k].item = i;
-		c[k].num = (long)k + 1;
+		c[k].num = (long)k;
 		c[k].line = it->line;
 		c[k].start = it->start;
 		c[k].end = it->end;
@@ -424,15 +424,12 @@ fix_run(const struct fix_opts *o, struct ndj_policy *pol)
 	spol.skip_bad = pol->skip_bad;
 	spol.max_bad_rate = pol->max_bad_rate;
 	fix_limits(o, &l);
-	ro.encoding = o->encoding;
-	ro.fmt = o->from;
+	ro = o->ro;
 	ro.warn = sub_warn_stderr;
 	to = o->to;
 	ro.passthrough = to == SUB_NDJSON || to == SUB_NONE;
-	if ((rv = sub_load(o->input, &ro, pol, &doc, &e)) != 0) {
-		cli_report(&e);
+	if ((rv = sub_load(o->input, &ro, pol, &doc)) != 0)
 		goto out;
-	}
 	if ((rv = ndj_policy_end(pol)) != 0)
 		goto out;
 	if (to == SUB_NONE)

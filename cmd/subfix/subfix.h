@@ -36,8 +36,8 @@ extern const struct profile *const subfix_profiles[];
 
 struct fix_opts {
 	const char	*input, *output, *report, *scenes;
-	const char	*encoding;	/* -e, NULL to detect */
-	enum sub_fmt	 from;		/* -i, SUB_NONE to detect */
+	const char	*lang;		/* --lang, NULL: the profile's */
+	struct sub_ropts ro;		/* -e, -i; fps from --fps */
 	enum sub_fmt	 to;		/* SUB_NONE: the input's format */
 	double		 fps;
 	int		 split;		/* --split */

@@ -53,3 +53,35 @@ awk -v r="$(echo "$t1 - $t0" | bc)" -v t="$(echo "$t2 - $t1" | bc)" \
 	    "(cpu %.2f) (target 1.5, < 10 s/h) %s\n",
 	    h, t, t / h, tc, r, rc, ratio, tc / rc, ok
 }'
+
+# The same on a long programme with breaks and a framerate change: the
+# 65-min episode of the subalign-long suite (seed 102: 8 ad breaks, 3
+# cuts, SNR 5 dB), its subtitles at 25 -> 23.976 fps and 3 s early.
+ep=$(tests/subalign-episode 65 102 5 \
+    0.07:40,0.16:90,0.27:60,0.38:120,0.49:45,0.61:30,0.72:90,0.86:60 \
+    0.21:20,0.55:35,0.8:25) || { echo "bench subalign: no long episode" >&2; exit 0; }
+python3 "${REEL_SHARED:-../shared}/data/subs/subsynth.py" perturb \
+    --input "$ep/orig.srt" --truth "$ep/orig_truth.ndjson" --offset -3 \
+    --scale 0.95904 --jitter 0.03 --seed 102 --output "$dir/long.srt" \
+    --truth-out "$dir/long.truth"
+t0=$(now)
+/usr/bin/time -f '%U %S' -o "$dir/ffmpeg.cpu" \
+    ffmpeg -v error -i "$ep/audio.opus" -ac 1 -ar 8000 -f s16le - >/dev/null
+t1=$(now)
+/usr/bin/time -f '%U %S %M' -o "$dir/subalign.cpu" \
+    "$bin/subalign" -r "$ep/audio.opus" --report "$dir/long.align" \
+    "$dir/long.srt" >/dev/null 2>&1
+t2=$(now)
+hours=$(ffprobe -v error -show_entries format=duration -of csv=p=0 \
+    "$ep/audio.opus" | awk '{ print $1 / 3600 }')
+awk -v r="$(echo "$t1 - $t0" | bc)" -v t="$(echo "$t2 - $t1" | bc)" \
+    -v h="$hours" -v rc="$(cpu "$dir/ffmpeg.cpu")" \
+    -v tc="$(cpu "$dir/subalign.cpu")" \
+    -v rss="$(awk '{ print $3 }' "$dir/subalign.cpu")" 'BEGIN {
+	ratio = t / r
+	ok = ratio <= 1.5 ? "ok" : "MISSED"
+	printf "bench subalign: %.2f h episode, 11 edits, 25->23.976: tool " \
+	    "%.2f s (cpu %.2f s, %.0f MB), reference ffmpeg %.2f s (cpu " \
+	    "%.2f s), ratio %.2f (cpu %.2f) (target 1.5) %s\n",
+	    h, t, tc, rss / 1024, r, rc, ratio, tc / rc, ok
+}'

@@ -4,10 +4,12 @@
  */
 #include "sub_fuzz.h"
 
+FUZZ_READER(read_ass, sub_read_ass)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_sub(data, size, SUB_ASS, sub_read_ass);
+	return fuzz_sub(data, size, SUB_ASS, read_ass);
 }

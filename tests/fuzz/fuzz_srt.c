@@ -4,10 +4,12 @@
  */
 #include "sub_fuzz.h"
 
+FUZZ_READER(read_srt, sub_read_srt)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_sub(data, size, SUB_SRT, sub_read_srt);
+	return fuzz_sub(data, size, SUB_SRT, read_srt);
 }

@@ -4,10 +4,12 @@
  */
 #include "sub_fuzz.h"
 
+FUZZ_READER(read_vtt, sub_read_vtt)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_sub(data, size, SUB_VTT, sub_read_vtt);
+	return fuzz_sub(data, size, SUB_VTT, read_vtt);
 }

@@ -1,5 +1,6 @@
 /*
- * The body of the subtitle fuzz targets (fuzz_srt, fuzz_vtt, fuzz_ass):
+ * The body of the subtitle fuzz targets (fuzz_srt, fuzz_vtt, fuzz_ass,
+ * fuzz_sbv, fuzz_mdvd, fuzz_sami, fuzz_ttml):
  * decode the bytes as subconv does, read them as one format, write every
  * format, and check the round-trip promise of subconv(1): the normalised
  * output in the same format reads back without error and writes the same
@@ -16,8 +17,18 @@
 
 #include "sub.h"
 
-typedef int (*sub_reader)(char *, size_t, const char *, struct ndj_policy *,
-    struct sub_doc *, struct rerr *);
+/* A reader as the newer formats have it (the options, not a name). */
+typedef int (*sub_reader)(char *, size_t, const struct sub_ropts *,
+    struct ndj_policy *, struct sub_doc *, struct rerr *);
+
+/* The older readers in that form. */
+#define FUZZ_READER(fn, rd) \
+	static int \
+	fn(char *t, size_t n, const struct sub_ropts *o, \
+	    struct ndj_policy *p, struct sub_doc *d, struct rerr *e) \
+	{ \
+		return rd(t, n, o->name, p, d, e); \
+	}
 
 /* Writes doc as f into a malloc'd buffer. */
 static char *
@@ -51,16 +62,21 @@ fuzz_sub(const uint8_t *data, size_t size, enum sub_fmt f, sub_reader rd)
 	if (sub_decode((const char *)data, size, &ro, f, &text, &len, NULL,
 	    &e) != 0)
 		return 0;
-	rd(text, len, "fuzz", &pol, &doc, &e);
+	rd(text, len, &ro, &pol, &doc, &e);
 	free(text);
 	sub_write(null, &doc, SUB_SRT);
 	sub_write(null, &doc, SUB_VTT);
 	sub_write(null, &doc, SUB_SSA);
+	sub_write(null, &doc, SUB_TTML);
+	sub_write(null, &doc, SUB_SBV);
+	sub_write(null, &doc, SUB_MICRODVD);
+	sub_write(null, &doc, SUB_SAMI);
 	sub_write(null, &doc, SUB_NDJSON);
 
 	out1 = fuzz_write(&doc, f, &n1);
 	memset(&e, 0, sizeof(e));
-	if (rd(out1, n1, "again", &pol, &again, &e) != 0) {
+	ro.name = "again";
+	if (rd(out1, n1, &ro, &pol, &again, &e) != 0) {
 		fprintf(stderr, "normalised output unreadable: line %ld: %s\n"
 		    "%s\n", e.line, e.msg, out1);
 		abort();

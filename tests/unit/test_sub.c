@@ -267,6 +267,78 @@ TEST(sbv_read_write)
 	sub_doc_free(&d);
 }
 
+TEST(markup_ttml)
+{
+	struct sub_buf b = { 0 };
+
+	/* Mis-nested SRT tags still make well-formed spans. */
+	sub_markup(&b, "<i>a <b>b</i> c</b> & <x", SUB_SRT, SUB_TTML);
+	CHECK_STR(b.p, "<span tts:fontStyle=\"italic\">a <span "
+	    "tts:fontWeight=\"bold\">b</span></span><span "
+	    "tts:fontWeight=\"bold\"> c</span> &amp; &lt;x");
+	b.len = 0;
+	sub_markup(&b, "</i>never opened<font color=\"#ff0000\">red",
+	    SUB_SRT, SUB_TTML);
+	CHECK_STR(b.p, "never opened<span tts:color=\"#ff0000\">red</span>");
+	b.len = 0;
+	sub_markup(&b, "{\\i1}it{\\i0} &", SUB_ASS, SUB_TTML);
+	CHECK_STR(b.p, "<span tts:fontStyle=\"italic\">it</span> &amp;");
+	b.len = 0;
+	sub_markup(&b, "x &lt;&amp;&gt; &nbsp;y", SUB_VTT, SUB_TTML);
+	CHECK_STR(b.p, "x &lt;&amp;&gt; \xc2\xa0y");
+	/* And back: italic, bold, underline, colour; references decoded. */
+	b.len = 0;
+	sub_markup(&b, "<span tts:fontStyle=\"italic\" tts:color=\"red\">"
+	    "a<span tts:fontWeight=\"bold\">b</span></span> &amp; c",
+	    SUB_TTML, SUB_SRT);
+	CHECK_STR(b.p, "<font color=\"red\"><i>a<b>b</b></i></font> & c");
+	b.len = 0;
+	sub_markup(&b, "<span tts:color=\"yellow\">y</span> &lt;",
+	    SUB_TTML, SUB_ASS);
+	CHECK_STR(b.p, "{\\c&H00ffff&}y{\\c} <");
+	b.len = 0;
+	sub_markup(&b, "<span tts:textDecoration=\"underline\">u</span> "
+	    "&lt;", SUB_TTML, SUB_VTT);
+	CHECK_STR(b.p, "<u>u</u> &lt;");
+	b.len = 0;
+	sub_markup(&b, "<span tts:fontStyle=\"italic\">plain</span>",
+	    SUB_TTML, SUB_SBV);
+	CHECK_STR(b.p, "plain");
+	sub_buf_free(&b);
+}
+
+TEST(ttml_read_write)
+{
+	struct sub_doc d;
+	struct rerr e;
+	char *s;
+
+	CHECK(rd("<tt xmlns=\"http://www.w3.org/ns/ttml\" xml:lang=\"de\">"
+	    "<body><div><p begin=\"1s\" end=\"00:00:02.5\" xml:id=\"a\">"
+	    "Hallo\n  Welt<br/>zwei</p></div></body></tt>", 0, SUB_NONE, 0,
+	    &d, &e) == 0);
+	CHECK_INT(d.fmt, SUB_TTML);
+	CHECK_INT(ncues(&d), 1);
+	CHECK_INT(cue(&d, 0)->start, 1000);
+	CHECK_INT(cue(&d, 0)->end, 2500);
+	CHECK_STR(cue(&d, 0)->id, "a");
+	CHECK_STR(cue(&d, 0)->text, "Hallo Welt\nzwei");
+	s = wr(&d, SUB_TTML);
+	CHECK(strstr(s, "xml:lang=\"de\"") != NULL);
+	CHECK(strstr(s, "<p begin=\"00:00:01.000\" end=\"00:00:02.500\" "
+	    "xml:id=\"a\">Hallo Welt<br/>zwei</p>") != NULL);
+	free(s);
+	sub_doc_free(&d);
+	/* Hand-made markup that is not XML is written as plain text. */
+	CHECK(rd("{\"type\":\"header\",\"format\":\"ttml\"}\n"
+	    "{\"type\":\"cue\",\"start\":1,\"end\":2,"
+	    "\"text\":\"<span>open\"}\n", 0, SUB_NONE, 0, &d, &e) == 0);
+	s = wr(&d, SUB_TTML);
+	CHECK(strstr(s, ">open</p>") != NULL);
+	free(s);
+	sub_doc_free(&d);
+}
+
 TEST(srt_write_renumbers)
 {
 	struct sub_doc d;
@@ -486,6 +558,8 @@ main(void)
 	RUN(&h, srt_bad_blocks);
 	RUN(&h, srt_run_together);
 	RUN(&h, sbv_read_write);
+	RUN(&h, markup_ttml);
+	RUN(&h, ttml_read_write);
 	RUN(&h, srt_write_renumbers);
 	RUN(&h, vtt_blocks);
 	RUN(&h, vtt_settings_rules);

@@ -1,8 +1,11 @@
 /*
  * vad and the libsndfile reader: WAV and FLAC read through libsndfile
  * (lib/audio) and through libavformat (lib/media) give the same speech
- * activity, at several sample rates and channel counts.
+ * activity, at several sample rates and channel counts; the speech
+ * evidence (syllable-rate modulation, whitened flatness) on signals made
+ * here.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +169,119 @@ TEST(resampler_passes_a_tone)
 	CHECK(sqrt(rms / 7800) < 0.005);
 }
 
+/* A deterministic uniform noise sample in -1..1 (xorshift32). */
+static float
+noise(unsigned *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return (float)(*st / 2147483648.0 - 1);
+}
+
+/*
+ * Runs the detector over 10 s of a signal made by fn(i) at 8 kHz; the
+ * median modulation over frames 100..899 and the median flatness of
+ * those the detector takes for speech.
+ */
+static void
+evidence(float (*fn)(long, unsigned *), double *mod, double *flat)
+{
+	struct rerr e = { 0 };
+	struct vad *v = vad_open(&e);
+	static float x[80000];
+	float m[800], f[800], t;
+	const float *p;
+	unsigned st = 12345;
+	long i, j, n, nf = 0;
+
+	for (i = 0; i < 80000; i++)
+		x[i] = fn(i, &st);
+	vad_push(v, x, 80000);
+	n = vad_finish(v, &p, NULL);
+	for (i = 0; i < 800 && 100 + i < n; i++) {
+		m[i] = vad_modulation(v)[100 + i];
+		if (p[100 + i] > 0.5f)
+			f[nf++] = vad_flatness(v)[100 + i];
+	}
+	for (i = 1; i < 800; i++)	/* insertion sort: 800 values */
+		for (j = i; j > 0 && m[j] < m[j - 1]; j--) {
+			t = m[j]; m[j] = m[j - 1]; m[j - 1] = t;
+		}
+	for (i = 1; i < nf; i++)
+		for (j = i; j > 0 && f[j] < f[j - 1]; j--) {
+			t = f[j]; f[j] = f[j - 1]; f[j - 1] = t;
+		}
+	*mod = m[400];
+	*flat = nf > 0 ? f[nf / 2] : -1;
+	vad_close(v);
+}
+
+/* Vowel-like bursts: a pulse train at a pitch that moves from syllable
+ * to syllable (100-200 Hz) and within it, harmonics to 3.5 kHz, on for
+ * 120 ms and off for 100 ms (4.5 a second), over faint noise. */
+static float
+syllables(long i, unsigned *st)
+{
+	double t = i / 8000.0, s = 0, f0, ph;
+	long syl = (long)(t / 0.22);
+	int k;
+
+	if (fmod(t, 0.22) >= 0.12)
+		return (float)(0.003 * noise(st));
+	f0 = 100 + (double)((syl * 37) % 100);
+	/* the phase of a pitch gliding down 20 % over the syllable */
+	ph = f0 * (fmod(t, 0.22) - 0.8 * fmod(t, 0.22) * fmod(t, 0.22));
+	for (k = 1; k * f0 < 3500; k++)
+		s += sin(2 * M_PI * k * ph) / k;
+	return (float)(0.3 * s + 0.003 * noise(st));
+}
+
+/* A held chord: no syllables. */
+static float
+chord(long i, unsigned *st)
+{
+	double t = i / 8000.0;
+
+	return (float)(0.2 * (sin(2 * M_PI * 220 * t) + sin(2 * M_PI * 277.2 *
+	    t) + sin(2 * M_PI * 329.6 * t)) + 0.003 * noise(st));
+}
+
+/* White noise made to come and go 4.5 times a second. */
+static float
+tremolo_noise(long i, unsigned *st)
+{
+	double t = i / 8000.0;
+
+	return (float)((fmod(t, 0.22) < 0.12 ? 0.3 : 0.03) * noise(st));
+}
+
+TEST(evidence_of_syllables)
+{
+	double mod, flat;
+
+	evidence(syllables, &mod, &flat);
+	CHECK(mod > 0.5);
+	CHECK(flat >= 0 && flat < 0.3);
+}
+
+TEST(evidence_of_a_chord)
+{
+	double mod, flat;
+
+	evidence(chord, &mod, &flat);
+	CHECK(mod < 0.3);
+}
+
+TEST(evidence_of_tremolo_noise)
+{
+	double mod, flat;
+
+	evidence(tremolo_noise, &mod, &flat);
+	CHECK(mod > 0.5);	/* it does move at syllable rate ... */
+	CHECK(flat > 0.45);	/* ... but its spectrum is flat */
+}
+
 int
 main(void)
 {
@@ -180,6 +296,9 @@ main(void)
 	RUN(&h, same_activity_flac44k_stereo);
 	RUN(&h, same_activity_wav8k);
 	RUN(&h, resampler_passes_a_tone);
+	RUN(&h, evidence_of_syllables);
+	RUN(&h, evidence_of_a_chord);
+	RUN(&h, evidence_of_tremolo_noise);
 	{
 		char cmd[300];
 
