@@ -17,17 +17,29 @@ if [ ! -s "$audio" ]; then
 	    -b:a 24k "$audio"
 fi
 if [ ! -s "$subs" ]; then
-	# The 4 cues of movie.srt, again every 18.849 s (the length of movie.opus).
-	awk 'function ms(s, a) { split(s, a, /[:,]/)
-		return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
-	function pr(t) { printf "%02d:%02d:%02d,%03d", t / 3600000,
-		t / 60000 % 60, t / 1000 % 60, t % 1000 }
-	/-->/ { s[n] = ms($1); e[n] = ms($3); getline txt[n]; n++ }
-	END { len = 18849; k = 0
-		for (r = 0; r < 180; r++) for (i = 0; i < n; i++) {
-			printf "%d\n", ++k; pr(s[i] + r * len); printf " --> "
-			pr(e[i] + r * len); printf "\n%s\n\n", txt[i] } }' \
-	    "$src/movie.srt" >"$subs"
+	# The 4 cues of movie.srt, again every 18.849 s (the length of
+	# movie.opus).  (An awk version of this lost the first cue of each
+	# copy: mawk reads "1\n00:00:04,500" differently.)
+	python3 - "$src/movie.srt" >"$subs" <<'PY'
+import sys
+cues = []
+for b in open(sys.argv[1], encoding="utf-8-sig").read().strip().split("\n\n"):
+    l = b.split("\n")
+    t = [sum(float(x) * m for x, m in zip(s.replace(",", ".").split(":"),
+                                           (3600, 60, 1)))
+         for s in l[1].split(" --> ")]
+    cues.append((t[0], t[1], "\n".join(l[2:])))
+def fmt(t):
+    ms = int(round(t * 1000))
+    return "%02d:%02d:%02d,%03d" % (ms // 3600000, ms // 60000 % 60,
+                                    ms // 1000 % 60, ms % 1000)
+k = 0
+for r in range(180):
+    for a, b, txt in cues:
+        k += 1
+        print("%d\n%s --> %s\n%s\n" % (k, fmt(a + r * 18.849),
+                                       fmt(b + r * 18.849), txt))
+PY
 fi
 now() { date +%s.%N; }
 # Wall time is what the targets are about; CPU time (user + sys, from
